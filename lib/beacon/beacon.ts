@@ -1,0 +1,347 @@
+// A beacon service over node:dgram: publishes one payload at an interval, listens on the same
+// UDP port (shared with any number of other nodes on this host through SO_REUSEADDR), and
+// delivers every valid beacon from someone else. Hostile traffic is rejected cheaply and counted.
+import dgram from 'node:dgram'
+import { EventEmitter } from 'node:events'
+import { debuglog } from 'node:util'
+import { BeaconError, BeaconErrorCode } from './errors.ts'
+import { resolveInterface, sameInterface, type InterfaceTable, type ResolvedInterface } from './interfaces.ts'
+import {
+  computeDestinations,
+  parseTarget,
+  DEFAULT_MULTICAST_GROUP,
+  IPV6_ALL_NODES,
+  type BeaconMode,
+  type Destination,
+} from './destinations.ts'
+import { decodeBeacon } from './payload.ts'
+
+export type { BeaconMode } from './destinations.ts'
+
+const trace = debuglog('zyre')
+
+export interface BeaconOptions {
+  /** UDP port, default 5670 (RFC 36). */
+  port?: number
+  /** Interface name ('eth0', 'lo') or one of its IP addresses; default: the first LAN IPv4 interface. */
+  interface?: string
+  /** Default 'broadcast'. 'unicast' sends only to `targets`. */
+  mode?: BeaconMode
+  /** Overrides the interface's directed broadcast address, e.g. '255.255.255.255'. */
+  broadcastAddress?: string
+  /** IPv4 group for 'multicast' (default 239.192.0.36), IPv6 group for 'ipv6' (default ff02::1). */
+  multicastGroup?: string
+  multicastTtl?: number
+  multicastLoopback?: boolean
+  /** Unicast host[:port] targets, sent to in addition to the mode's destination. */
+  targets?: string[]
+  /** Publishing interval in ms, default 1000. */
+  interval?: number
+  /** How often to look for a changed interface address, ms; 0 turns it off. Default 2000. */
+  interfacePollInterval?: number
+  /** Which payloads are valid; default: well-formed ZRE beacons. */
+  validate?: ((payload: Buffer) => boolean) | null
+  /** Larger datagrams are dropped unread. Default 255. */
+  maxPayloadSize?: number
+  logger?: (line: string) => void
+  /** For tests: where interface addresses come from. */
+  interfaces?: () => InterfaceTable
+}
+
+export interface BeaconReceived {
+  address: string
+  port: number
+  payload: Buffer
+}
+
+export interface BeaconStats {
+  sent: number
+  sendErrors: number
+  received: number
+  delivered: number
+  /** Own beacons and anything else matched by ignore(). */
+  ignored: number
+  /** Payloads not starting with the subscribed prefix. */
+  filtered: number
+  /** Oversized, empty or invalid payloads. */
+  malformed: number
+}
+
+export interface BeaconEvents {
+  beacon: [BeaconReceived]
+  address: [ResolvedInterface]
+  error: [Error]
+}
+
+export class Beacon extends EventEmitter<BeaconEvents> {
+  readonly stats: BeaconStats = { sent: 0, sendErrors: 0, received: 0, delivered: 0, ignored: 0, filtered: 0, malformed: 0 }
+  private readonly opts: Required<Pick<BeaconOptions, 'port' | 'mode' | 'interval' | 'interfacePollInterval' | 'maxPayloadSize'>> & BeaconOptions
+  private readonly targets: Destination[]
+  private socket: dgram.Socket | undefined
+  private iface: ResolvedInterface | undefined
+  private destinations: Destination[] = []
+  private payload: Buffer | undefined
+  private publishTimer: NodeJS.Timeout | undefined
+  private pollTimer: NodeJS.Timeout | undefined
+  private prefix: Buffer | undefined
+  private ignoreFilter: ((p: Buffer) => boolean) | undefined
+  private readonly validate: ((p: Buffer) => boolean) | null
+  private closed = false
+  private lastMalformedLog = 0
+
+  constructor(options: BeaconOptions = {}) {
+    super()
+    const port = options.port ?? 5670
+    if (!Number.isInteger(port) || port <= 0 || port > 0xffff) {
+      throw new BeaconError(BeaconErrorCode.BAD_OPTION, `bad beacon port ${port}`)
+    }
+    const interval = options.interval ?? 1000
+    if (!(interval > 0)) throw new BeaconError(BeaconErrorCode.BAD_OPTION, `bad beacon interval ${interval}`)
+    this.opts = {
+      ...options,
+      port,
+      interval,
+      mode: options.mode ?? 'broadcast',
+      interfacePollInterval: options.interfacePollInterval ?? 2000,
+      maxPayloadSize: options.maxPayloadSize ?? 255,
+    }
+    this.targets = (options.targets ?? []).map((t) => parseTarget(t, port))
+    this.validate = options.validate === undefined ? (p) => decodeBeacon(p) !== undefined : options.validate
+  }
+
+  /** Our address on the chosen interface, to advertise to peers. */
+  get address(): string {
+    return this.requireInterface().address
+  }
+
+  get interfaceName(): string {
+    return this.requireInterface().name
+  }
+
+  get interfaceInfo(): ResolvedInterface {
+    return this.requireInterface()
+  }
+
+  /** The addresses beacons are currently sent to. */
+  get destinationList(): readonly Destination[] {
+    return this.destinations
+  }
+
+  async start(): Promise<void> {
+    if (this.closed) throw new BeaconError(BeaconErrorCode.CLOSED, 'beacon is closed')
+    if (this.socket) return
+    const v6 = this.opts.mode === 'ipv6'
+    const iface = this.resolve()
+    this.iface = iface
+    this.destinations = this.computeDestinations(iface)
+    const socket = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', reuseAddr: true })
+    this.socket = socket
+    socket.on('message', (msg, rinfo) => this.onMessage(msg, rinfo))
+    socket.on('error', (err) => this.report(new BeaconError(BeaconErrorCode.SOCKET, `beacon socket: ${err.message}`, { cause: err })))
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error): void => reject(new BeaconError(BeaconErrorCode.SOCKET, `cannot bind UDP port ${this.opts.port}: ${err.message}`, { cause: err }))
+      socket.once('error', onError)
+      // Wildcard bind: on Linux only a wildcard-bound socket sees broadcast and multicast datagrams,
+      // and SO_REUSEADDR hands each of them to every socket sharing the port.
+      socket.bind({ port: this.opts.port, address: v6 ? '::' : '0.0.0.0', exclusive: false }, () => {
+        socket.off('error', onError)
+        resolve()
+      })
+    })
+    if (!v6) socket.setBroadcast(true)
+    this.joinGroup(iface)
+    if (this.opts.interfacePollInterval > 0) {
+      this.pollTimer = setInterval(() => this.pollInterface(), this.opts.interfacePollInterval)
+      this.pollTimer.unref()
+    }
+    this.log(`beacon on ${iface.name} ${iface.address} port ${this.opts.port}, sending to ${this.destinations.map((d) => `${d.host}:${d.port}`).join(', ') || 'nobody'}`)
+  }
+
+  /** Publishes `payload` now and then every interval until silence() or close(). */
+  publish(payload: Buffer): void {
+    this.requireSocket()
+    this.payload = Buffer.from(payload)
+    if (this.publishTimer) clearInterval(this.publishTimer)
+    this.sendPayload(this.payload)
+    this.publishTimer = setInterval(() => {
+      if (this.payload) this.sendPayload(this.payload)
+    }, this.opts.interval)
+  }
+
+  silence(): void {
+    if (this.publishTimer) clearInterval(this.publishTimer)
+    this.publishTimer = undefined
+    this.payload = undefined
+  }
+
+  /** Sends `payload` once to every destination; resolves when the datagrams are handed to the OS. */
+  sendOnce(payload: Buffer): Promise<void> {
+    this.requireSocket()
+    return this.sendPayload(Buffer.from(payload))
+  }
+
+  subscribe(prefix: Buffer): void {
+    this.prefix = Buffer.from(prefix)
+  }
+
+  unsubscribe(): void {
+    this.prefix = undefined
+  }
+
+  /** Drops payloads equal to `payload`, or matched by the predicate (Zyre passes its own UUID). */
+  ignore(payload: Buffer | ((p: Buffer) => boolean)): void {
+    if (typeof payload === 'function') {
+      this.ignoreFilter = payload
+    } else {
+      const copy = Buffer.from(payload)
+      this.ignoreFilter = (p) => p.equals(copy)
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    this.silence()
+    if (this.pollTimer) clearInterval(this.pollTimer)
+    const socket = this.socket
+    this.socket = undefined
+    if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()))
+  }
+
+  private onMessage(msg: Buffer, rinfo: dgram.RemoteInfo): void {
+    const s = this.stats
+    s.received++
+    if (msg.length === 0 || msg.length > this.opts.maxPayloadSize) return this.malformed(rinfo)
+    if (this.prefix && (msg.length < this.prefix.length || msg.compare(this.prefix, 0, this.prefix.length, 0, this.prefix.length) !== 0)) {
+      s.filtered++
+      return
+    }
+    if (this.ignoreFilter?.(msg)) {
+      s.ignored++
+      return
+    }
+    if (this.validate && !this.validate(msg)) return this.malformed(rinfo)
+    s.delivered++
+    this.emit('beacon', { address: rinfo.address, port: rinfo.port, payload: msg })
+  }
+
+  private malformed(rinfo: dgram.RemoteInfo): void {
+    this.stats.malformed++
+    const now = Date.now()
+    // One line a second at most: a flood must not turn into a logging flood.
+    if (now - this.lastMalformedLog >= 1000) {
+      this.lastMalformedLog = now
+      this.log(`dropping malformed beacons (last from ${rinfo.address}:${rinfo.port}, ${this.stats.malformed} so far)`)
+    }
+  }
+
+  private sendPayload(payload: Buffer): Promise<void> {
+    const socket = this.socket
+    if (!socket) return Promise.resolve()
+    const sends = this.destinations.map(
+      (d) =>
+        new Promise<void>((resolve) => {
+          socket.send(payload, d.port, d.host, (err) => {
+            if (err) {
+              this.stats.sendErrors++
+              this.report(new BeaconError(BeaconErrorCode.SOCKET, `beacon to ${d.host}:${d.port}: ${err.message}`, { cause: err }))
+            } else {
+              this.stats.sent++
+            }
+            resolve()
+          })
+        }),
+    )
+    return Promise.all(sends).then(() => undefined)
+  }
+
+  private resolve(): ResolvedInterface {
+    const family = this.opts.mode === 'ipv6' ? 'IPv6' : 'IPv4'
+    return resolveInterface(this.opts.interface, family, this.opts.interfaces?.())
+  }
+
+  private computeDestinations(iface: ResolvedInterface): Destination[] {
+    return computeDestinations(iface, {
+      mode: this.opts.mode,
+      port: this.opts.port,
+      broadcastAddress: this.opts.broadcastAddress,
+      multicastGroup: this.opts.multicastGroup,
+      targets: this.targets,
+    })
+  }
+
+  private joinGroup(iface: ResolvedInterface): void {
+    const socket = this.socket
+    if (!socket) return
+    try {
+      if (this.opts.mode === 'multicast') {
+        socket.addMembership(this.opts.multicastGroup ?? DEFAULT_MULTICAST_GROUP, iface.address)
+        socket.setMulticastInterface(iface.address)
+        socket.setMulticastTTL(this.opts.multicastTtl ?? 1)
+        socket.setMulticastLoopback(this.opts.multicastLoopback ?? true)
+      } else if (this.opts.mode === 'ipv6') {
+        socket.addMembership(this.opts.multicastGroup ?? IPV6_ALL_NODES, `::%${iface.name}`)
+        socket.setMulticastInterface(`::%${iface.name}`)
+        socket.setMulticastTTL(this.opts.multicastTtl ?? 1)
+        socket.setMulticastLoopback(this.opts.multicastLoopback ?? true)
+      }
+    } catch (err) {
+      this.report(new BeaconError(BeaconErrorCode.SOCKET, `joining the multicast group on ${iface.name}: ${(err as Error).message}`, { cause: err }))
+    }
+  }
+
+  private leaveGroup(iface: ResolvedInterface): void {
+    const socket = this.socket
+    if (!socket) return
+    try {
+      if (this.opts.mode === 'multicast') socket.dropMembership(this.opts.multicastGroup ?? DEFAULT_MULTICAST_GROUP, iface.address)
+      else if (this.opts.mode === 'ipv6') socket.dropMembership(this.opts.multicastGroup ?? IPV6_ALL_NODES, `::%${iface.name}`)
+    } catch {
+      // The old address may already be gone from the kernel; nothing to undo then.
+    }
+  }
+
+  /** Follows an interface whose address changed (DHCP, WiFi roaming) without a restart. */
+  private pollInterface(): void {
+    const old = this.iface
+    if (!old || !this.socket) return
+    let now: ResolvedInterface
+    try {
+      now = this.resolve()
+    } catch {
+      return // interface down for the moment: keep the last known address and retry later
+    }
+    if (sameInterface(old, now)) return
+    this.leaveGroup(old)
+    this.iface = now
+    try {
+      this.destinations = this.computeDestinations(now)
+    } catch (err) {
+      this.report(err as Error)
+    }
+    this.joinGroup(now)
+    this.log(`interface ${now.name} changed address ${old.address} -> ${now.address}`)
+    this.emit('address', now)
+  }
+
+  private report(err: Error): void {
+    this.log(err.message)
+    // 'error' only for those who listen: a beacon problem must never crash the process.
+    if (this.listenerCount('error') > 0) this.emit('error', err)
+  }
+
+  private log(line: string): void {
+    if (this.opts.logger) this.opts.logger(line)
+    else trace(line)
+  }
+
+  private requireInterface(): ResolvedInterface {
+    if (!this.iface) throw new BeaconError(BeaconErrorCode.NOT_STARTED, 'beacon not started')
+    return this.iface
+  }
+
+  private requireSocket(): dgram.Socket {
+    if (!this.socket) throw new BeaconError(this.closed ? BeaconErrorCode.CLOSED : BeaconErrorCode.NOT_STARTED, this.closed ? 'beacon is closed' : 'beacon not started')
+    return this.socket
+  }
+}

@@ -1,0 +1,104 @@
+// Many beacon services on one host share one UDP port on loopback (broadcast 127.255.255.255):
+// all discover each other, own beacons are filtered, the exit beacon is delivered.
+import t from 'tap'
+import { randomBytes } from 'node:crypto'
+import { Beacon } from '../../../lib/beacon/beacon.ts'
+import { decodeBeacon, encodeBeacon, beaconHasUuid } from '../../../lib/beacon/payload.ts'
+
+const PORT = 47021
+const INTERVAL = 200
+const N = 20
+
+interface Node {
+  beacon: Beacon
+  uuid: Buffer
+  seen: Map<string, number>
+  sentAtCompletion?: number
+}
+
+async function startNode(port = PORT): Promise<Node> {
+  const uuid = randomBytes(16)
+  const beacon = new Beacon({ port, interface: 'lo', interval: INTERVAL, interfacePollInterval: 0 })
+  await beacon.start()
+  beacon.subscribe(Buffer.from('ZRE'))
+  beacon.ignore((p) => beaconHasUuid(p, uuid))
+  const node: Node = { beacon, uuid, seen: new Map() }
+  beacon.on('beacon', ({ payload }) => {
+    const p = decodeBeacon(payload)!
+    node.seen.set(p.uuid.toString('hex'), p.port)
+  })
+  return node
+}
+
+function waitFor(cond: () => boolean, what: string, timeout = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now()
+    const tick = setInterval(() => {
+      if (cond()) {
+        clearInterval(tick)
+        resolve()
+      } else if (Date.now() - started > timeout) {
+        clearInterval(tick)
+        reject(new Error(`timed out waiting for ${what}`))
+      }
+    }, 5)
+  })
+}
+
+t.test(`${N} services on one port discover each other`, async (t) => {
+  const nodes: Node[] = []
+  t.teardown(() => Promise.all(nodes.map((n) => n.beacon.close())))
+  for (let i = 0; i < N; i++) nodes.push(await startNode())
+  t.equal(nodes[0]!.beacon.address, '127.0.0.1')
+  t.same(nodes[0]!.beacon.destinationList, [{ host: '127.255.255.255', port: PORT }])
+  for (const [i, n] of nodes.entries()) n.beacon.publish(encodeBeacon({ uuid: n.uuid, port: 40000 + i }))
+  await waitFor(() => nodes.every((n) => {
+    const done = n.seen.size === N - 1
+    if (done && n.sentAtCompletion === undefined) n.sentAtCompletion = n.beacon.stats.sent
+    return done
+  }), 'full discovery')
+  for (const [i, n] of nodes.entries()) {
+    t.notOk(n.seen.has(n.uuid.toString('hex')), `node ${i} never delivers its own beacon`)
+    t.ok(n.beacon.stats.ignored > 0, `node ${i} filtered its own beacons`)
+    for (const [j, m] of nodes.entries()) if (i !== j) t.equal(n.seen.get(m.uuid.toString('hex')), 40000 + j, `node ${i} saw node ${j}'s port`)
+  }
+  // Discovery completes within a couple of intervals: measured in beacons each node had sent
+  // (the first goes out at once), not in wall-clock time.
+  const lastStarted = nodes[N - 1]!
+  t.ok(lastStarted.sentAtCompletion! <= 3, `the last node had sent ${lastStarted.sentAtCompletion} beacons when everyone had seen everyone`)
+
+  // The leaving beacon: port 0 from node 0 reaches everyone.
+  nodes[0]!.beacon.silence()
+  await nodes[0]!.beacon.sendOnce(encodeBeacon({ uuid: nodes[0]!.uuid, port: 0 }))
+  const id0 = nodes[0]!.uuid.toString('hex')
+  await waitFor(() => nodes.slice(1).every((n) => n.seen.get(id0) === 0), 'exit beacon')
+  t.pass('exit beacon delivered to all others')
+})
+
+t.test('prefix filter and validation', async (t) => {
+  const a = await startNode(PORT + 1)
+  const b = await startNode(PORT + 1)
+  t.teardown(() => Promise.all([a.beacon.close(), b.beacon.close()]))
+  await a.beacon.sendOnce(Buffer.from('XYZ-not-a-beacon'))
+  await a.beacon.sendOnce(Buffer.from('ZRE\x01short'))
+  await a.beacon.sendOnce(encodeBeacon({ uuid: a.uuid, port: 1 }))
+  await waitFor(() => b.seen.size === 1, 'valid beacon')
+  await waitFor(() => b.beacon.stats.filtered >= 1 && b.beacon.stats.malformed >= 1, 'counters')
+  t.equal(b.beacon.stats.delivered, 1, 'only the valid beacon was delivered')
+  b.beacon.unsubscribe()
+  await a.beacon.sendOnce(Buffer.from('XYZ-not-a-beacon'))
+  await waitFor(() => b.beacon.stats.malformed >= 2, 'unsubscribed: now seen but invalid')
+  t.equal(b.beacon.stats.delivered, 1)
+})
+
+t.test('errors are typed', async (t) => {
+  await t.rejects(new Beacon({ port: PORT + 2, interface: 'no-such-if0' }).start(), { code: 'BEACON_NO_INTERFACE' })
+  t.throws(() => new Beacon({ port: 0 }), { code: 'BEACON_BAD_OPTION' })
+  const b = new Beacon({ port: PORT + 2, interface: 'lo' })
+  t.throws(() => b.publish(Buffer.alloc(22)), { code: 'BEACON_NOT_STARTED' })
+  t.throws(() => b.address, { code: 'BEACON_NOT_STARTED' })
+  await b.start()
+  await b.close()
+  t.throws(() => b.publish(Buffer.alloc(22)), { code: 'BEACON_CLOSED' })
+  await t.rejects(b.start(), { code: 'BEACON_CLOSED' })
+})
