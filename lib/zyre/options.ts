@@ -1,0 +1,90 @@
+// Zyre node options and their defaults (RFC 36 and the C reference's timers).
+import type { BeaconMode } from '../beacon/destinations.ts'
+import { ZyreError, ZyreErrorCode } from './errors.ts'
+
+export interface ZyreOptions {
+  /** Public name; defaults to the first 6 hex characters of the UUID. */
+  name?: string
+  /** Headers sent in HELLO (always sent, even when empty). */
+  headers?: Record<string, string> | Map<string, string>
+  /** Interface for beacons and the ROUTER: name ('eth0', 'lo') or IP address. Default: first LAN IPv4 interface. */
+  interface?: string
+  /** Beacon UDP port, default 5670. */
+  port?: number
+  /** Beacon interval in ms, default 1000. */
+  interval?: number
+  /** Silence after which we PING a peer and report EVASIVE, default 5000 ms. */
+  evasiveTimeout?: number
+  /** Further silence after EVASIVE before SILENT is reported, default 1000 ms (kept below expiry). */
+  silentTimeout?: number
+  /** Silence after which a peer is removed (EXIT), default 30000 ms. */
+  expiredTimeout?: number
+  /** Endpoint advertised in HELLO instead of tcp://<interface address>:<router port>. */
+  endpoint?: string
+  /** Beacon mode: 'broadcast' (default), 'multicast', 'ipv6' or 'unicast'. */
+  beaconMode?: BeaconMode
+  /** Unicast beacon targets host[:port], combinable with the mode. */
+  beaconTargets?: string[]
+  /** Override the broadcast address, e.g. '255.255.255.255'. */
+  broadcastAddress?: string
+  /** Multicast group for 'multicast'/'ipv6' modes. */
+  multicastGroup?: string
+  /** Per-peer send queue bound in messages; default 100 × expiredTimeout in seconds. */
+  peerQueueSize?: number
+  /** Trace lines; default util.debuglog('zyre') (NODE_DEBUG=zyre). */
+  logger?: (line: string) => void
+}
+
+export interface ResolvedZyreOptions {
+  name: string | undefined
+  headers: Map<string, string>
+  interface: string | undefined
+  port: number
+  interval: number
+  evasiveTimeout: number
+  silentTimeout: number
+  expiredTimeout: number
+  endpoint: string | undefined
+  beaconMode: BeaconMode
+  beaconTargets: string[]
+  broadcastAddress: string | undefined
+  multicastGroup: string | undefined
+  peerQueueSize: number
+  logger: ((line: string) => void) | undefined
+}
+
+function positive(name: string, v: number): number {
+  if (!Number.isFinite(v) || v <= 0) throw new ZyreError(ZyreErrorCode.BAD_ARGUMENT, `${name} must be a positive number, got ${v}`)
+  return v
+}
+
+export function resolveOptions(o: ZyreOptions = {}): ResolvedZyreOptions {
+  const evasiveTimeout = positive('evasiveTimeout', o.evasiveTimeout ?? 5000)
+  const expiredTimeout = positive('expiredTimeout', o.expiredTimeout ?? 30000)
+  if (expiredTimeout <= evasiveTimeout) {
+    throw new ZyreError(ZyreErrorCode.BAD_ARGUMENT, `expiredTimeout (${expiredTimeout}) must be longer than evasiveTimeout (${evasiveTimeout})`)
+  }
+  // "About a second" after EVASIVE, but always before the peer expires.
+  const silentTimeout = positive('silentTimeout', o.silentTimeout ?? Math.min(1000, (expiredTimeout - evasiveTimeout) / 2))
+  const headers = o.headers instanceof Map ? new Map(o.headers) : new Map(Object.entries(o.headers ?? {}))
+  if (o.name !== undefined && Buffer.byteLength(o.name) > 255) {
+    throw new ZyreError(ZyreErrorCode.BAD_ARGUMENT, 'name is longer than 255 bytes')
+  }
+  return {
+    name: o.name,
+    headers,
+    interface: o.interface,
+    port: o.port ?? 5670,
+    interval: positive('interval', o.interval ?? 1000),
+    evasiveTimeout,
+    silentTimeout,
+    expiredTimeout,
+    endpoint: o.endpoint,
+    beaconMode: o.beaconMode ?? 'broadcast',
+    beaconTargets: o.beaconTargets ?? [],
+    broadcastAddress: o.broadcastAddress,
+    multicastGroup: o.multicastGroup,
+    peerQueueSize: Math.max(1, Math.round(o.peerQueueSize ?? (100 * expiredTimeout) / 1000)),
+    logger: o.logger,
+  }
+}

@@ -1,0 +1,98 @@
+// One remote ZRE peer: the DEALER we talk to it through, the sequence numbers in both directions,
+// what it told us (name, headers, groups, status) and its presence timers.
+import { encode, type ZreMsg } from '../../codecs/generated/zre-msg.ts'
+import type { DealerLike, SocketFactory } from './sockets.ts'
+import { ZyreError, ZyreErrorCode } from './errors.ts'
+
+/** A message to send, before the peer link stamps its sequence number. */
+export type Outgoing = ZreMsg extends infer M ? (M extends ZreMsg ? Omit<M, 'sequence'> : never) : never
+
+export interface PresenceTimers {
+  evasiveTimeout: number
+  silentTimeout: number
+  expiredTimeout: number
+}
+
+export class Peer {
+  readonly id: string
+  readonly uuid: Buffer
+  name = ''
+  headers = new Map<string, string>()
+  /** Where our DEALER is connected. */
+  endpoint = ''
+  /** Endpoint last seen in this peer's beacons and HELLO; a change means the peer moved. */
+  beaconEndpoint: string | undefined
+  helloEndpoint: string | undefined
+  readonly groups = new Set<string>()
+  status = 0
+  /** A HELLO was received on this link. */
+  ready = false
+  /** The application was told ENTER (so EXIT may be told too). */
+  entered = false
+  private dealer: DealerLike | undefined
+  private sentSequence = 0
+  private wantSequence = 0
+  evasiveAt = 0
+  silentAt = 0
+  expiredAt = 0
+  evasive = false
+  silent = false
+
+  constructor(uuid: Buffer) {
+    this.uuid = Buffer.from(uuid)
+    this.id = uuid.toString('hex').toUpperCase()
+  }
+
+  get connected(): boolean {
+    return this.dealer !== undefined
+  }
+
+  /** Opens the DEALER to the peer's ROUTER, introducing ourselves with identity 0x01 + our UUID. */
+  connect(factory: SocketFactory, ourUuid: Buffer, endpoint: string, queueSize: number): void {
+    this.disconnect()
+    const routingId = Buffer.concat([Buffer.from([1]), ourUuid])
+    const dealer = factory.dealer({ routingId, sendHighWaterMark: queueSize })
+    dealer.connect(endpoint)
+    this.dealer = dealer
+    this.endpoint = endpoint
+    this.sentSequence = 0
+  }
+
+  disconnect(): void {
+    const d = this.dealer
+    this.dealer = undefined
+    d?.close()
+  }
+
+  /**
+   * Stamps the next sequence number (a true 16-bit counter, HELLO = 1) and queues the message.
+   * Throws when the peer link is down; the promise rejects when the queue is full.
+   */
+  send(msg: Outgoing): Promise<void> {
+    const dealer = this.dealer
+    if (!dealer) {
+      return Promise.reject(new ZyreError(ZyreErrorCode.PEER_UNREACHABLE, `peer ${this.id} is disconnected`, { peer: this.id }))
+    }
+    this.sentSequence = (this.sentSequence + 1) & 0xffff
+    const frames = encode({ ...msg, sequence: this.sentSequence } as ZreMsg)
+    return dealer.send(frames)
+  }
+
+  /**
+   * Checks an incoming sequence number as RFC 36 says: HELLO restarts at 1, everything else is
+   * the previous + 1 modulo 2^16. False means messages were lost or repeated.
+   */
+  checkSequence(msg: ZreMsg): boolean {
+    this.wantSequence = msg.type === 'HELLO' ? 1 : (this.wantSequence + 1) & 0xffff
+    return msg.sequence === this.wantSequence
+  }
+
+  /** TCP traffic from the peer: it is alive. */
+  refresh(now: number, t: PresenceTimers): void {
+    this.evasiveAt = now + t.evasiveTimeout
+    this.silentAt = this.evasiveAt + t.silentTimeout
+    this.expiredAt = now + t.expiredTimeout
+    this.evasive = false
+    this.silent = false
+  }
+}

@@ -1,0 +1,19 @@
+// The two socket roles of the Harmony pattern, as the Zyre node needs them. Our ZMTP sockets
+// provide them; the narrow interface also lets the node run over zeromq.js for comparisons.
+export interface DealerLike {
+  connect(endpoint: string): void
+  send(frames: Buffer[]): Promise<void>
+  close(): void
+}
+
+export interface RouterLike {
+  bind(endpoint: string): Promise<void>
+  readonly lastEndpoint: string | null
+  receive(): Promise<Buffer[]>
+  close(): void
+}
+
+export interface SocketFactory {
+  dealer(options: { routingId: Buffer; sendHighWaterMark: number }): DealerLike
+  router(): RouterLike
+}
