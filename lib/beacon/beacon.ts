@@ -77,7 +77,17 @@ export class Beacon extends EventEmitter<BeaconEvents> {
   readonly stats: BeaconStats = { sent: 0, sendErrors: 0, received: 0, delivered: 0, ignored: 0, filtered: 0, malformed: 0 }
   private readonly opts: Required<Pick<BeaconOptions, 'port' | 'mode' | 'interval' | 'interfacePollInterval' | 'maxPayloadSize'>> & BeaconOptions
   private readonly targets: Destination[]
+  /** Receives: bound to the wildcard address on the beacon port, shared through SO_REUSEADDR. */
   private socket: dgram.Socket | undefined
+  /**
+   * Sends (IPv4): bound to the interface's own address, ephemeral port. Linux routes a datagram
+   * to 255.255.255.255 (and picks the source of any beacon) by the default route unless the
+   * socket is bound to a source address; bound, the beacon leaves by the chosen interface and
+   * carries the address we advertise. IPv6 sends from `socket` with the multicast interface set.
+   */
+  private sender: dgram.Socket | undefined
+  private polling = false
+  private starting: Promise<void> | undefined
   private iface: ResolvedInterface | undefined
   private destinations: Destination[] = []
   private payload: Buffer | undefined
@@ -127,31 +137,46 @@ export class Beacon extends EventEmitter<BeaconEvents> {
     return this.destinations
   }
 
-  async start(): Promise<void> {
-    if (this.closed) throw new BeaconError(BeaconErrorCode.CLOSED, 'beacon is closed')
-    if (this.socket) return
+  /** Binds and resolves the interface; calling it again while (or after) starting is harmless. */
+  start(): Promise<void> {
+    if (this.closed) return Promise.reject(new BeaconError(BeaconErrorCode.CLOSED, 'beacon is closed'))
+    this.starting ??= this.open().catch((err: unknown) => {
+      this.starting = undefined
+      throw err
+    })
+    return this.starting
+  }
+
+  private async open(): Promise<void> {
     const v6 = this.opts.mode === 'ipv6'
     const iface = this.resolve()
-    this.iface = iface
-    this.destinations = this.computeDestinations(iface)
+    const destinations = this.computeDestinations(iface)
     const socket = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', reuseAddr: true })
-    this.socket = socket
     socket.on('message', (msg, rinfo) => this.onMessage(msg, rinfo))
+    try {
+      // Wildcard bind: on Linux only a wildcard-bound socket sees broadcast, multicast and unicast
+      // datagrams alike, and SO_REUSEADDR hands each broadcast/multicast one to every socket
+      // sharing the port (test/lib/beacon/loopback.test.ts checks both facts).
+      await bindSocket(socket, { port: this.opts.port, address: v6 ? '::' : '0.0.0.0', exclusive: false })
+      this.joinGroup(socket, iface, true)
+      this.sender = v6 ? socket : await this.openSender(iface)
+    } catch (err) {
+      this.sender = undefined
+      await closeSocket(socket)
+      throw err instanceof BeaconError ? err : new BeaconError(BeaconErrorCode.SOCKET, `cannot open the beacon on UDP port ${this.opts.port}: ${(err as Error).message}`, { cause: err })
+    }
+    if (this.closed) {
+      // close() ran while we were binding: do not leave sockets behind.
+      await Promise.all([closeSocket(socket), this.sender !== socket && this.sender ? closeSocket(this.sender) : undefined])
+      this.sender = undefined
+      throw new BeaconError(BeaconErrorCode.CLOSED, 'beacon closed while starting')
+    }
     socket.on('error', (err) => this.report(new BeaconError(BeaconErrorCode.SOCKET, `beacon socket: ${err.message}`, { cause: err })))
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error): void => reject(new BeaconError(BeaconErrorCode.SOCKET, `cannot bind UDP port ${this.opts.port}: ${err.message}`, { cause: err }))
-      socket.once('error', onError)
-      // Wildcard bind: on Linux only a wildcard-bound socket sees broadcast and multicast datagrams,
-      // and SO_REUSEADDR hands each of them to every socket sharing the port.
-      socket.bind({ port: this.opts.port, address: v6 ? '::' : '0.0.0.0', exclusive: false }, () => {
-        socket.off('error', onError)
-        resolve()
-      })
-    })
-    if (!v6) socket.setBroadcast(true)
-    this.joinGroup(iface)
+    this.socket = socket
+    this.iface = iface
+    this.destinations = destinations
     if (this.opts.interfacePollInterval > 0) {
-      this.pollTimer = setInterval(() => this.pollInterface(), this.opts.interfacePollInterval)
+      this.pollTimer = setInterval(() => void this.pollInterface(), this.opts.interfacePollInterval)
       this.pollTimer.unref()
     }
     this.log(`beacon on ${iface.name} ${iface.address} port ${this.opts.port}, sending to ${this.destinations.map((d) => `${d.host}:${d.port}`).join(', ') || 'nobody'}`)
@@ -162,9 +187,9 @@ export class Beacon extends EventEmitter<BeaconEvents> {
     this.requireSocket()
     this.payload = Buffer.from(payload)
     if (this.publishTimer) clearInterval(this.publishTimer)
-    this.sendPayload(this.payload)
+    void this.sendPayload(this.payload)
     this.publishTimer = setInterval(() => {
-      if (this.payload) this.sendPayload(this.payload)
+      if (this.payload) void this.sendPayload(this.payload)
     }, this.opts.interval)
   }
 
@@ -204,8 +229,10 @@ export class Beacon extends EventEmitter<BeaconEvents> {
     this.silence()
     if (this.pollTimer) clearInterval(this.pollTimer)
     const socket = this.socket
+    const sender = this.sender
     this.socket = undefined
-    if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()))
+    this.sender = undefined
+    await Promise.all([socket && closeSocket(socket), sender && sender !== socket && closeSocket(sender)])
   }
 
   private onMessage(msg: Buffer, rinfo: dgram.RemoteInfo): void {
@@ -236,23 +263,36 @@ export class Beacon extends EventEmitter<BeaconEvents> {
   }
 
   private sendPayload(payload: Buffer): Promise<void> {
-    const socket = this.socket
-    if (!socket) return Promise.resolve()
-    const sends = this.destinations.map(
-      (d) =>
-        new Promise<void>((resolve) => {
+    const socket = this.sender
+    const destinations = this.destinations
+    if (!socket || destinations.length === 0) return Promise.resolve()
+    return new Promise<void>((resolve) => {
+      let pending = destinations.length
+      // A socket closed under a send never calls its callback: settle on 'close' as well.
+      const onClose = (): void => resolve()
+      socket.once('close', onClose)
+      const done = (): void => {
+        if (--pending > 0) return
+        socket.off('close', onClose)
+        resolve()
+      }
+      for (const d of destinations) {
+        const failed = (err: Error): void => {
+          this.stats.sendErrors++
+          this.report(new BeaconError(BeaconErrorCode.SOCKET, `beacon to ${d.host}:${d.port}: ${err.message}`, { cause: err }))
+        }
+        try {
           socket.send(payload, d.port, d.host, (err) => {
-            if (err) {
-              this.stats.sendErrors++
-              this.report(new BeaconError(BeaconErrorCode.SOCKET, `beacon to ${d.host}:${d.port}: ${err.message}`, { cause: err }))
-            } else {
-              this.stats.sent++
-            }
-            resolve()
+            if (err) failed(err)
+            else this.stats.sent++
+            done()
           })
-        }),
-    )
-    return Promise.all(sends).then(() => undefined)
+        } catch (err) {
+          failed(err as Error)
+          done()
+        }
+      }
+    })
   }
 
   private resolve(): ResolvedInterface {
@@ -270,23 +310,19 @@ export class Beacon extends EventEmitter<BeaconEvents> {
     })
   }
 
-  private joinGroup(iface: ResolvedInterface): void {
-    const socket = this.socket
-    if (!socket) return
+  /** Joins the multicast group on the receiving socket; at start a failure is fatal (see start()). */
+  private joinGroup(socket: dgram.Socket, iface: ResolvedInterface, fatal: boolean): void {
     try {
       if (this.opts.mode === 'multicast') {
         socket.addMembership(this.opts.multicastGroup ?? DEFAULT_MULTICAST_GROUP, iface.address)
-        socket.setMulticastInterface(iface.address)
-        socket.setMulticastTTL(this.opts.multicastTtl ?? 1)
-        socket.setMulticastLoopback(this.opts.multicastLoopback ?? true)
       } else if (this.opts.mode === 'ipv6') {
         socket.addMembership(this.opts.multicastGroup ?? IPV6_ALL_NODES, `::%${iface.name}`)
-        socket.setMulticastInterface(`::%${iface.name}`)
-        socket.setMulticastTTL(this.opts.multicastTtl ?? 1)
-        socket.setMulticastLoopback(this.opts.multicastLoopback ?? true)
+        this.setMulticastSending(socket, `::%${iface.name}`)
       }
     } catch (err) {
-      this.report(new BeaconError(BeaconErrorCode.SOCKET, `joining the multicast group on ${iface.name}: ${(err as Error).message}`, { cause: err }))
+      const e = new BeaconError(BeaconErrorCode.SOCKET, `joining the multicast group on ${iface.name}: ${(err as Error).message}`, { cause: err })
+      if (fatal) throw e
+      this.report(e)
     }
   }
 
@@ -301,27 +337,73 @@ export class Beacon extends EventEmitter<BeaconEvents> {
     }
   }
 
+  // Multicast options belong to the sending socket. If setting the interface failed we would
+  // send on whatever the routing table says, so every failure here is an error.
+  private setMulticastSending(socket: dgram.Socket, iface: string): void {
+    socket.setMulticastInterface(iface)
+    socket.setMulticastTTL(this.opts.multicastTtl ?? 1)
+    socket.setMulticastLoopback(this.opts.multicastLoopback ?? true)
+  }
+
+  /** The IPv4 sending socket, bound to the interface address (see `sender`). */
+  private async openSender(iface: ResolvedInterface): Promise<dgram.Socket> {
+    const sender = dgram.createSocket({ type: 'udp4' })
+    try {
+      await bindSocket(sender, { port: 0, address: iface.address })
+      sender.setBroadcast(true)
+      if (this.opts.mode === 'multicast') this.setMulticastSending(sender, iface.address)
+    } catch (err) {
+      await closeSocket(sender)
+      throw new BeaconError(BeaconErrorCode.SOCKET, `cannot send beacons from ${iface.address} (${iface.name}): ${(err as Error).message}`, { cause: err })
+    }
+    // Nobody sends to this port; whatever arrives is dropped unread (no 'message' listener).
+    sender.on('error', (err) => this.report(new BeaconError(BeaconErrorCode.SOCKET, `beacon sender: ${err.message}`, { cause: err })))
+    return sender
+  }
+
   /** Follows an interface whose address changed (DHCP, WiFi roaming) without a restart. */
-  private pollInterface(): void {
+  private async pollInterface(): Promise<void> {
     const old = this.iface
-    if (!old || !this.socket) return
+    if (!old || !this.socket || this.polling) return
     let now: ResolvedInterface
+    let destinations: Destination[]
     try {
       now = this.resolve()
+      destinations = this.computeDestinations(now)
     } catch {
       return // interface down for the moment: keep the last known address and retry later
     }
     if (sameInterface(old, now)) return
-    this.leaveGroup(old)
-    this.iface = now
+    this.polling = true
     try {
-      this.destinations = this.computeDestinations(now)
-    } catch (err) {
-      this.report(err as Error)
+      let sender = this.sender
+      if (this.opts.mode !== 'ipv6') {
+        try {
+          sender = await this.openSender(now)
+        } catch (err) {
+          // The address may not be usable yet; the next poll sees the change again and retries.
+          this.report(err as Error)
+          return
+        }
+        if (this.closed || !this.socket) {
+          await closeSocket(sender)
+          return
+        }
+        const previous = this.sender
+        this.sender = sender
+        if (previous) void closeSocket(previous)
+      }
+      this.leaveGroup(old)
+      this.iface = now
+      this.destinations = destinations
+      this.joinGroup(this.socket, now, false)
+      this.log(`interface ${now.name} changed address ${old.address} -> ${now.address}`)
+      this.emit('address', now)
+      // Peers learn the new address from the next beacon: send it now rather than in a second.
+      if (this.payload) void this.sendPayload(this.payload)
+    } finally {
+      this.polling = false
     }
-    this.joinGroup(now)
-    this.log(`interface ${now.name} changed address ${old.address} -> ${now.address}`)
-    this.emit('address', now)
   }
 
   private report(err: Error): void {
@@ -344,4 +426,24 @@ export class Beacon extends EventEmitter<BeaconEvents> {
     if (!this.socket) throw new BeaconError(this.closed ? BeaconErrorCode.CLOSED : BeaconErrorCode.NOT_STARTED, this.closed ? 'beacon is closed' : 'beacon not started')
     return this.socket
   }
+}
+
+function bindSocket(socket: dgram.Socket, options: dgram.BindOptions): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    socket.once('error', reject)
+    socket.bind(options, () => {
+      socket.off('error', reject)
+      resolve()
+    })
+  })
+}
+
+function closeSocket(socket: dgram.Socket): Promise<void> {
+  return new Promise<void>((resolve) => {
+    try {
+      socket.close(() => resolve())
+    } catch {
+      resolve() // already closed
+    }
+  })
 }
