@@ -2,9 +2,8 @@
 // by this test). Broadcast, IPv4 multicast, IPv6 multicast and unicast beacons each reach the
 // other side, which reports the sender's real address; an address change is followed.
 import t from 'tap'
-import { randomBytes } from 'node:crypto'
-import type { ChildProcess } from 'node:child_process'
-import { createTwoHosts, jsonLines, netnsAvailable, spawnInNamespace, type TestHost, type TwoHosts } from '../../helpers/netns.ts'
+import { createTwoHosts, netnsAvailable, type TestHost, type TwoHosts } from '../../helpers/netns.ts'
+import { startPeer, stopPeers, until, sawFrom, type Peer } from './fixtures/peers.ts'
 
 const PORT = 47041
 const avail = netnsAvailable()
@@ -16,47 +15,25 @@ if (!avail.ok) {
     hosts = createTwoHosts()
   })
   t.teardown(() => hosts?.destroy())
-
-  interface Line { type: string; address?: string; uuid?: string; port?: number }
-  interface Peer { child: ChildProcess; uuid: string; lines: Line[] }
-
-  const peer = (host: TestHost, opts: object): Peer => {
-    const uuid = randomBytes(16).toString('hex')
-    const child = spawnInNamespace(host, 'test/lib/beacon/fixtures/beacon-peer.ts', [
-      JSON.stringify({ interval: 100, uuid, routerPort: 5000, ...opts }),
-    ])
-    const p: Peer = { child, uuid, lines: [] }
-    jsonLines<Line>(child, (l) => p.lines.push(l))
-    return p
-  }
-  const stop = (...peers: Peer[]): Promise<unknown> =>
-    Promise.all(peers.map((p) => new Promise((r) => { p.child.once('exit', r); p.child.stdin!.end() })))
-  const until = async (cond: () => boolean, what: string): Promise<void> => {
-    const deadline = Date.now() + 15_000
-    while (!cond()) {
-      if (Date.now() > deadline) throw new Error(`timed out: ${what}`)
-      await new Promise((r) => setTimeout(r, 20))
-    }
-  }
-  const sawFrom = (p: Peer, other: Peer, address: string): boolean =>
-    p.lines.some((l) => l.type === 'beacon' && l.uuid === other.uuid && l.address === address)
+  const peer = (host: TestHost, opts: object): Peer => startPeer(hosts.net, host, opts)
 
   const modes: [string, (self: TestHost, other: TestHost) => object][] = [
     ['broadcast', (self) => ({ interface: self.ifname, mode: 'broadcast' })],
     ['multicast', (self) => ({ interface: self.ifname, mode: 'multicast' })],
     ['unicast', (self, other) => ({ interface: self.address, mode: 'unicast', targets: [other.address] })],
   ]
-  for (const [name, opts] of modes) {
+  for (const [i, [name, opts]] of modes.entries()) {
     t.test(`${name} discovery across hosts`, async (t) => {
-      const port = PORT + modes.findIndex((m) => m[0] === name)
+      const port = PORT + i
       const pa = peer(hosts.a, { port, ...opts(hosts.a, hosts.b) })
       const pb = peer(hosts.b, { port, ...opts(hosts.b, hosts.a) })
       try {
-        await until(() => sawFrom(pa, pb, hosts.b.address) && sawFrom(pb, pa, hosts.a.address), `${name} both ways`)
+        await until(() => sawFrom(pa, pb, hosts.b.address) && sawFrom(pb, pa, hosts.a.address), `${name} both ways`, [pa, pb])
         t.pass(`A saw B at ${hosts.b.address} and B saw A at ${hosts.a.address}`)
         t.notOk(pa.lines.some((l) => l.uuid === pa.uuid), 'own beacons filtered')
+        t.notOk(pb.lines.some((l) => l.type === 'beacon' && l.address !== hosts.a.address), 'B saw no other source address')
       } finally {
-        await stop(pa, pb)
+        await stopPeers(pa, pb)
       }
     })
   }
@@ -68,11 +45,12 @@ if (!avail.ok) {
     const pb = peer(hosts.b, { port, interface: hosts.b.ifname, mode: 'ipv6' })
     try {
       const from = (p: Peer, o: Peer): string | undefined => p.lines.find((l) => l.type === 'beacon' && l.uuid === o.uuid)?.address
-      await until(() => from(pa, pb) !== undefined && from(pb, pa) !== undefined, 'IPv6 both ways')
-      t.match(from(pa, pb), new RegExp(`^${hosts.b.address6}`), 'A reports B link-local address')
-      t.match(from(pb, pa), new RegExp(`^${hosts.a.address6}`), 'B reports A link-local address')
+      await until(() => from(pa, pb) !== undefined && from(pb, pa) !== undefined, 'IPv6 both ways', [pa, pb])
+      // rinfo carries the scope (fe80::x%eth0): the address is usable as it is.
+      t.match(from(pa, pb), new RegExp(`^${hosts.b.address6}(%|$)`), 'A reports B link-local address')
+      t.match(from(pb, pa), new RegExp(`^${hosts.a.address6}(%|$)`), 'B reports A link-local address')
     } finally {
-      await stop(pa, pb)
+      await stopPeers(pa, pb)
     }
   })
 
@@ -82,14 +60,15 @@ if (!avail.ok) {
     const pb = peer(hosts.b, { port, interface: hosts.b.ifname })
     const newAddress = hosts.a.address.replace(/\.1$/, '.11')
     try {
-      await until(() => sawFrom(pb, pa, hosts.a.address), 'initial discovery')
+      await until(() => sawFrom(pb, pa, hosts.a.address), 'initial discovery', [pa, pb])
       hosts.exec(hosts.a, ['ip', 'addr', 'del', `${hosts.a.address}/24`, 'dev', hosts.a.ifname])
       hosts.exec(hosts.a, ['ip', 'addr', 'add', `${newAddress}/24`, 'brd', '+', 'dev', hosts.a.ifname])
-      await until(() => pa.lines.some((l) => l.type === 'address' && l.address === newAddress), 'address event')
-      await until(() => sawFrom(pb, pa, newAddress), 'beacons from the new address')
+      await until(() => pa.lines.some((l) => l.type === 'address' && l.address === newAddress), 'address event', [pa, pb])
+      await until(() => sawFrom(pb, pa, newAddress), 'beacons from the new address', [pa, pb])
       t.pass(`A moved to ${newAddress}, announced it, and B sees it there`)
+      t.notOk(pa.lines.some((l) => l.type === 'error'), 'no errors on the way')
     } finally {
-      await stop(pa, pb)
+      await stopPeers(pa, pb)
       try {
         hosts.exec(hosts.a, ['ip', 'addr', 'del', `${newAddress}/24`, 'dev', hosts.a.ifname])
         hosts.exec(hosts.a, ['ip', 'addr', 'add', `${hosts.a.address}/24`, 'brd', '+', 'dev', hosts.a.ifname])
