@@ -2,6 +2,8 @@
 // UDP port (shared with any number of other nodes on this host through SO_REUSEADDR), and
 // delivers every valid beacon from someone else. Hostile traffic is rejected cheaply and counted.
 import dgram from 'node:dgram'
+import { lookup as dnsLookup } from 'node:dns'
+import { isIP } from 'node:net'
 import { EventEmitter } from 'node:events'
 import { debuglog } from 'node:util'
 import { BeaconError, BeaconErrorCode } from './errors.ts'
@@ -14,7 +16,7 @@ import {
   type BeaconMode,
   type Destination,
 } from './destinations.ts'
-import { decodeBeacon } from './payload.ts'
+import { isBeacon } from './payload.ts'
 
 export type { BeaconMode } from './destinations.ts'
 
@@ -115,8 +117,8 @@ export class Beacon extends EventEmitter<BeaconEvents> {
       interfacePollInterval: options.interfacePollInterval ?? 2000,
       maxPayloadSize: options.maxPayloadSize ?? 255,
     }
-    this.targets = (options.targets ?? []).map((t) => parseTarget(t, port))
-    this.validate = options.validate === undefined ? (p) => decodeBeacon(p) !== undefined : options.validate
+    this.targets = (options.targets ?? []).map((t) => targetForFamily(parseTarget(t, port), this.opts.mode === 'ipv6'))
+    this.validate = options.validate === undefined ? isBeacon : options.validate
   }
 
   /** Our address on the chosen interface, to advertise to peers. */
@@ -151,7 +153,7 @@ export class Beacon extends EventEmitter<BeaconEvents> {
     const v6 = this.opts.mode === 'ipv6'
     const iface = this.resolve()
     const destinations = this.computeDestinations(iface)
-    const socket = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', reuseAddr: true })
+    const socket = dgram.createSocket(v6 ? { type: 'udp6', reuseAddr: true, lookup: lookupDualStack } : { type: 'udp4', reuseAddr: true })
     socket.on('message', (msg, rinfo) => this.onMessage(msg, rinfo))
     try {
       // Wildcard bind: on Linux only a wildcard-bound socket sees broadcast, multicast and unicast
@@ -445,5 +447,25 @@ function closeSocket(socket: dgram.Socket): Promise<void> {
     } catch {
       resolve() // already closed
     }
+  })
+}
+
+// The IPv6 socket is dual-stack, so IPv4 unicast targets are reachable as IPv4-mapped addresses;
+// an IPv4 socket cannot send to IPv6 at all, which is a configuration error worth saying early.
+function targetForFamily(d: Destination, v6: boolean): Destination {
+  const family = isIP(d.host)
+  if (v6 && family === 4) return { host: `::ffff:${d.host}`, port: d.port }
+  if (!v6 && family === 6) {
+    throw new BeaconError(BeaconErrorCode.BAD_OPTION, `beacon target ${d.host} is IPv6: use mode 'ipv6' for IPv6 targets`)
+  }
+  return d
+}
+
+// Host name targets on the IPv6 socket: take whatever address the name has, IPv4 mapped.
+function lookupDualStack(hostname: string, _options: unknown, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+  dnsLookup(hostname, { family: 0 }, (err, address, family) => {
+    if (err) callback(err, '', 0)
+    else if (family === 4) callback(null, `::ffff:${address}`, 6)
+    else callback(null, address, 6)
   })
 }

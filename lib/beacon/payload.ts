@@ -41,18 +41,21 @@ export function encodeBeacon(p: { uuid: Buffer; port: number; publicKey?: Buffer
   return out
 }
 
+/** True for exactly a version 1 or version 3 beacon; allocates nothing (the flood path). */
+export function isBeacon(buf: Uint8Array): boolean {
+  const size = buf.length
+  if (buf[0] !== 0x5a || buf[1] !== 0x52 || buf[2] !== 0x45) return false
+  return (size === BEACON_V1_SIZE && buf[3] === 0x01) || (size === BEACON_V3_SIZE && buf[3] === 0x03)
+}
+
 /**
  * Parses a datagram. Anything that is not exactly a version 1 or version 3 beacon gives
  * `undefined`: discovery traffic is untrusted and is never allowed to throw.
  */
 export function decodeBeacon(buf: Uint8Array): BeaconPayload | undefined {
+  if (!isBeacon(buf)) return undefined
   const size = buf.length
-  if (size !== BEACON_V1_SIZE && size !== BEACON_V3_SIZE) return undefined
-  if (buf[0] !== 0x5a || buf[1] !== 0x52 || buf[2] !== 0x45) return undefined
-  const version = buf[3]
-  if (!((version === 0x01 && size === BEACON_V1_SIZE) || (version === 0x03 && size === BEACON_V3_SIZE))) {
-    return undefined
-  }
+  const version = buf[3] === 0x03 ? 0x03 : 0x01
   const bytes = Buffer.from(buf.buffer, buf.byteOffset, size)
   const payload: BeaconPayload = {
     version,
@@ -65,7 +68,7 @@ export function decodeBeacon(buf: Uint8Array): BeaconPayload | undefined {
 
 /** True when the payload is a well-formed beacon whose UUID equals `uuid` (cheap, no allocation). */
 export function beaconHasUuid(buf: Uint8Array, uuid: Uint8Array): boolean {
-  if (buf.length < 20 || uuid.length !== 16) return false
+  if (uuid.length !== 16 || !isBeacon(buf)) return false
   for (let i = 0; i < 16; i++) if (buf[4 + i] !== uuid[i]) return false
   return true
 }

@@ -123,9 +123,25 @@ t.test('prefix filter and validation', async (t) => {
   t.equal(b.beacon.stats.delivered, 1)
 })
 
+t.test('unicast targets by host name, with their own port', async (t) => {
+  // Unicast to a shared port reaches one socket only, so the receiver has a port to itself.
+  const rx = await startNode(PORT + 5)
+  const uuid = randomBytes(16)
+  const tx = new Beacon({ port: PORT + 4, interface: 'lo', mode: 'unicast', targets: [`localhost:${PORT + 5}`], interval: INTERVAL, interfacePollInterval: 0 })
+  await tx.start()
+  t.teardown(() => Promise.all([rx.beacon.close(), tx.close()]))
+  t.same(tx.destinationList, [{ host: 'localhost', port: PORT + 5 }], 'only the target, no broadcast')
+  tx.publish(encodeBeacon({ uuid, port: 7 }))
+  await waitFor(() => rx.seen.get(uuid.toString('hex')) === 7, 'unicast beacon')
+  t.equal(tx.stats.sendErrors, 0)
+})
+
 t.test('errors are typed', async (t) => {
   await t.rejects(new Beacon({ port: PORT + 2, interface: 'no-such-if0' }).start(), { code: 'BEACON_NO_INTERFACE' })
   t.throws(() => new Beacon({ port: 0 }), { code: 'BEACON_BAD_OPTION' })
+  t.throws(() => new Beacon({ interval: 0 }), { code: 'BEACON_BAD_OPTION' })
+  t.throws(() => new Beacon({ targets: ['::1'] }), { code: 'BEACON_BAD_OPTION', message: /IPv6/ }, 'IPv6 target on the IPv4 socket')
+  t.throws(() => new Beacon({ targets: ['host:0'] }), { code: 'BEACON_BAD_OPTION' })
   const b = new Beacon({ port: PORT + 2, interface: 'lo' })
   t.throws(() => b.publish(Buffer.alloc(22)), { code: 'BEACON_NOT_STARTED' })
   t.throws(() => b.address, { code: 'BEACON_NOT_STARTED' })

@@ -3,7 +3,7 @@
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
-import { decodeBeacon, encodeBeacon, beaconHasUuid, BeaconPayloadError } from '../../../lib/beacon/payload.ts'
+import { decodeBeacon, encodeBeacon, beaconHasUuid, isBeacon, BeaconPayloadError } from '../../../lib/beacon/payload.ts'
 
 const vectorsDir = new URL('../../../../shared/vectors/', import.meta.url)
 const vectors = readFileSync(new URL('zre_beacon.jsonl', vectorsDir), 'utf8')
@@ -86,4 +86,22 @@ t.test('round trip of any uuid and port', async () => {
       return p !== undefined && p.uuid.equals(uuid) && p.port === port && beaconHasUuid(b, uuid)
     }),
   )
+})
+
+t.test('isBeacon agrees with decodeBeacon, also on near misses', async (t) => {
+  const good = encodeBeacon({ uuid: Buffer.alloc(16, 3), port: 1 })
+  const good3 = encodeBeacon({ uuid: Buffer.alloc(16, 3), port: 1, publicKey: Buffer.alloc(32, 4) })
+  // Valid beacons with a few bytes changed and a random length: mostly near misses.
+  const nearMiss = fc
+    .tuple(fc.constantFrom(good, good3), fc.array(fc.tuple(fc.nat(60), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }), fc.integer({ min: 0, max: 60 }))
+    .map(([base, edits, len]) => {
+      const b = Buffer.alloc(len)
+      base.copy(b, 0, 0, Math.min(len, base.length))
+      for (const [i, v] of edits) if (i < len) b[i] = v
+      return b
+    })
+  fc.assert(fc.property(fc.oneof(nearMiss, fc.uint8Array({ maxLength: 80 })), (b) => isBeacon(b) === (decodeBeacon(b) !== undefined)))
+  t.ok(isBeacon(good) && isBeacon(good3))
+  t.ok(beaconHasUuid(good, Buffer.alloc(16, 3)), 'own uuid matched')
+  t.notOk(beaconHasUuid(good.subarray(0, 21), Buffer.alloc(16, 3)), 'a truncated beacon is not ours')
 })

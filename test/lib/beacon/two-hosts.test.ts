@@ -3,7 +3,7 @@
 // other side, which reports the sender's real address; an address change is followed.
 import t from 'tap'
 import { createTwoHosts, netnsAvailable, type TestHost, type TwoHosts } from '../../helpers/netns.ts'
-import { startPeer, stopPeers, until, sawFrom, type Peer } from './fixtures/peers.ts'
+import { startPeer, stopPeers, until, sawFrom, beaconsFrom, started, type Peer } from './fixtures/peers.ts'
 
 const PORT = 47041
 const avail = netnsAvailable()
@@ -51,6 +51,22 @@ if (!avail.ok) {
       t.match(from(pb, pa), new RegExp(`^${hosts.a.address6}(%|$)`), 'B reports A link-local address')
     } finally {
       await stopPeers(pa, pb)
+    }
+  })
+
+  t.test('IPv6 mode also reaches IPv4 unicast targets, literal or by name', async (t) => {
+    // B listens (IPv4, its own port) for A's targeted beacons; so does a listener on A's own
+    // loopback, named 'localhost' (resolves to IPv4 only here), through A's dual-stack socket.
+    const pb = peer(hosts.b, { port: PORT + 8, interface: hosts.b.ifname, mode: 'unicast' })
+    const pl = peer(hosts.a, { port: PORT + 9, interface: 'lo', mode: 'unicast' })
+    await until(() => started(pb) && started(pl), 'listeners up', [pb, pl])
+    const pa = peer(hosts.a, { port: PORT + 7, interface: hosts.a.ifname, mode: 'ipv6', targets: [`${hosts.b.address}:${PORT + 8}`, `localhost:${PORT + 9}`] })
+    try {
+      await until(() => sawFrom(pb, pa) && sawFrom(pl, pa), 'targets reached', [pa, pb, pl])
+      t.ok(beaconsFrom(pb, pa).every((l) => l.address === hosts.a.address), `B sees A at ${hosts.a.address}`)
+      t.ok(beaconsFrom(pl, pa).every((l) => l.address === '127.0.0.1'), 'the localhost listener sees A at 127.0.0.1')
+    } finally {
+      await stopPeers(pa, pb, pl)
     }
   })
 
