@@ -7,7 +7,7 @@ import { isIP } from 'node:net'
 import { EventEmitter } from 'node:events'
 import { debuglog } from 'node:util'
 import { BeaconError, BeaconErrorCode } from './errors.ts'
-import { resolveInterface, sameInterface, type InterfaceTable, type ResolvedInterface } from './interfaces.ts'
+import { hasMulticastFlag, resolveInterface, sameInterface, type InterfaceTable, type ResolvedInterface } from './interfaces.ts'
 import {
   computeDestinations,
   parseTarget,
@@ -153,6 +153,9 @@ export class Beacon extends EventEmitter<BeaconEvents> {
     const v6 = this.opts.mode === 'ipv6'
     const iface = this.resolve()
     const destinations = this.computeDestinations(iface)
+    if (v6 && !this.opts.interfaces && hasMulticastFlag(iface.name) === false) {
+      throw new BeaconError(BeaconErrorCode.NO_INTERFACE, `interface '${iface.name}' has no multicast, which IPv6 beacons need (on Linux: ip link set ${iface.name} multicast on)`)
+    }
     const socket = dgram.createSocket(v6 ? { type: 'udp6', reuseAddr: true, lookup: lookupDualStack } : { type: 'udp4', reuseAddr: true })
     socket.on('message', (msg, rinfo) => this.onMessage(msg, rinfo))
     try {

@@ -3,6 +3,7 @@
 // interface that has a broadcast address. Pure function of os.networkInterfaces() output so it
 // can be tested and re-run when addresses change.
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { BeaconError, BeaconErrorCode } from './errors.ts'
 
@@ -114,4 +115,20 @@ export function resolveInterface(
 /** True when both describe the same addresses (used to notice DHCP/WiFi address changes). */
 export function sameInterface(a: ResolvedInterface, b: ResolvedInterface): boolean {
   return a.name === b.name && a.address === b.address && a.broadcast === b.broadcast && a.scopeid === b.scopeid
+}
+
+const IFF_MULTICAST = 0x1000
+
+/**
+ * Linux: whether the interface has the MULTICAST flag. IPv6 multicast fails on an interface
+ * without it (lo has none by default) with ENETUNREACH at every send; IPv4 multicast on lo
+ * works regardless. undefined where unknown (not Linux).
+ */
+export function hasMulticastFlag(name: string): boolean | undefined {
+  if (!/^[\w.:@-]+$/.test(name) || name.startsWith('.')) return undefined
+  try {
+    return (Number.parseInt(readFileSync(`/sys/class/net/${name}/flags`, 'utf8'), 16) & IFF_MULTICAST) !== 0
+  } catch {
+    return undefined
+  }
 }

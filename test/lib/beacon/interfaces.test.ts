@@ -1,7 +1,7 @@
 // Interface selection against synthetic interface tables (no network needed).
 import t from 'tap'
 import type { NetworkInterfaceInfo } from 'node:os'
-import { resolveInterface, ipv4Broadcast } from '../../../lib/beacon/interfaces.ts'
+import { resolveInterface, ipv4Broadcast, hasMulticastFlag } from '../../../lib/beacon/interfaces.ts'
 import { BeaconError } from '../../../lib/beacon/errors.ts'
 import { computeDestinations, parseTarget } from '../../../lib/beacon/destinations.ts'
 
@@ -60,4 +60,11 @@ t.test('destinations and targets', async (t) => {
   t.same(computeDestinations(eth0, { mode: 'multicast', port: 1, targets: targets.slice(0, 1) }), [{ host: '239.192.0.36', port: 1 }, { host: 'server.example', port: 7000 }])
   t.same(computeDestinations(resolveInterface('eth0', 'IPv6', table), { mode: 'ipv6', port: 2, targets: [] }), [{ host: 'ff02::1%eth0', port: 2 }])
   t.same(computeDestinations(eth0, { mode: 'unicast', port: 2, targets: targets.slice(1, 2) }), [{ host: '10.0.0.9', port: 5670 }])
+})
+
+t.test('multicast flag from /sys (Linux)', { skip: process.platform !== 'linux' && 'Linux only' }, async (t) => {
+  t.equal(typeof hasMulticastFlag('lo'), 'boolean', 'lo is known')
+  t.equal(hasMulticastFlag('no-such-if0'), undefined, 'unknown interface')
+  t.equal(hasMulticastFlag('../lo'), undefined, 'no path games')
+  t.equal(hasMulticastFlag('..'), undefined)
 })

@@ -3,6 +3,7 @@
 import t from 'tap'
 import { randomBytes } from 'node:crypto'
 import { Beacon } from '../../../lib/beacon/beacon.ts'
+import { hasMulticastFlag } from '../../../lib/beacon/interfaces.ts'
 import { decodeBeacon, encodeBeacon, beaconHasUuid } from '../../../lib/beacon/payload.ts'
 
 const PORT = 47021
@@ -142,6 +143,9 @@ t.test('errors are typed', async (t) => {
   t.throws(() => new Beacon({ interval: 0 }), { code: 'BEACON_BAD_OPTION' })
   t.throws(() => new Beacon({ targets: ['::1'] }), { code: 'BEACON_BAD_OPTION', message: /IPv6/ }, 'IPv6 target on the IPv4 socket')
   t.throws(() => new Beacon({ targets: ['host:0'] }), { code: 'BEACON_BAD_OPTION' })
+  if (hasMulticastFlag('lo') === false) {
+    await t.rejects(new Beacon({ port: PORT + 2, interface: 'lo', mode: 'ipv6' }).start(), { code: 'BEACON_NO_INTERFACE', message: /no multicast/ }, 'IPv6 on lo without the multicast flag')
+  }
   const b = new Beacon({ port: PORT + 2, interface: 'lo' })
   t.throws(() => b.publish(Buffer.alloc(22)), { code: 'BEACON_NOT_STARTED' })
   t.throws(() => b.address, { code: 'BEACON_NOT_STARTED' })
