@@ -21,6 +21,7 @@ import { isBeacon } from './payload.ts'
 export type { BeaconMode } from './destinations.ts'
 
 const trace = debuglog('zyre')
+const MODES = new Set<string>(['broadcast', 'multicast', 'ipv6', 'unicast'])
 
 export interface BeaconOptions {
   /** UDP port, default 5670 (RFC 36). */
@@ -109,6 +110,13 @@ export class Beacon extends EventEmitter<BeaconEvents> {
     }
     const interval = options.interval ?? 1000
     if (!(interval > 0)) throw new BeaconError(BeaconErrorCode.BAD_OPTION, `bad beacon interval ${interval}`)
+    if (options.mode !== undefined && !MODES.has(options.mode)) {
+      throw new BeaconError(BeaconErrorCode.BAD_OPTION, `bad beacon mode '${String(options.mode)}' (broadcast, multicast, ipv6 or unicast)`)
+    }
+    const ttl = options.multicastTtl
+    if (ttl !== undefined && !(Number.isInteger(ttl) && ttl >= 0 && ttl <= 255)) {
+      throw new BeaconError(BeaconErrorCode.BAD_OPTION, `bad multicast TTL ${ttl}`)
+    }
     this.opts = {
       ...options,
       port,

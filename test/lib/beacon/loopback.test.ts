@@ -141,6 +141,8 @@ t.test('errors are typed', async (t) => {
   await t.rejects(new Beacon({ port: PORT + 2, interface: 'no-such-if0' }).start(), { code: 'BEACON_NO_INTERFACE' })
   t.throws(() => new Beacon({ port: 0 }), { code: 'BEACON_BAD_OPTION' })
   t.throws(() => new Beacon({ interval: 0 }), { code: 'BEACON_BAD_OPTION' })
+  t.throws(() => new Beacon({ mode: 'anycast' as 'broadcast' }), { code: 'BEACON_BAD_OPTION' })
+  t.throws(() => new Beacon({ multicastTtl: 256 }), { code: 'BEACON_BAD_OPTION' })
   t.throws(() => new Beacon({ targets: ['::1'] }), { code: 'BEACON_BAD_OPTION', message: /IPv6/ }, 'IPv6 target on the IPv4 socket')
   t.throws(() => new Beacon({ targets: ['host:0'] }), { code: 'BEACON_BAD_OPTION' })
   if (hasMulticastFlag('lo') === false) {
