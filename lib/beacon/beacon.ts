@@ -410,7 +410,7 @@ export class Beacon extends EventEmitter<BeaconEvents> {
       this.iface = now
       this.destinations = destinations
       this.joinGroup(this.socket, now, false)
-      this.log(`interface ${now.name} changed address ${old.address} -> ${now.address}`)
+      this.log(`beacon interface changed: ${old.name} ${old.address} -> ${now.name} ${now.address}`)
       this.emit('address', now)
       // Peers learn the new address from the next beacon: send it now rather than in a second.
       if (this.payload) void this.sendPayload(this.payload)

@@ -93,6 +93,24 @@ if (!avail.ok) {
     }
   })
 
+  t.test('default interface: the first one up; when it goes down the beacon moves on', async (t) => {
+    const port = PORT + 6
+    const pc = startPeer(net, c, { port, interface: 'eth0' })
+    await until(() => started(pc), 'listener up', [pc])
+    const pa = startPeer(net, a, { port, interfacePollInterval: 100 })
+    try {
+      await until(() => started(pa), 'A started', [pa, pc])
+      t.match(pa.lines.find((l) => l.type === 'started'), { address: '10.231.1.1' }, 'A picked eth0 (the first LAN interface)')
+      net.exec(a, ['ip', 'link', 'set', 'eth0', 'down'])
+      await until(() => pa.lines.some((l) => l.type === 'address' && l.address === '10.231.2.1'), 'A moved to eth1', [pa, pc])
+      await until(() => sawFrom(pc, pa, '10.231.2.1'), 'C hears A on eth1', [pa, pc])
+      t.pass('A follows the default interface to eth1 and C hears it there')
+    } finally {
+      await stopPeers(pa, pc)
+      net.exec(a, ['ip', 'link', 'set', 'eth0', 'up'])
+    }
+  })
+
   t.test('three hosts on one segment find each other', async (t) => {
     const seg = new TestNet()
     t.teardown(() => seg.destroy())
