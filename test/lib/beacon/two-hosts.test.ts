@@ -70,27 +70,32 @@ if (!avail.ok) {
     }
   })
 
-  t.test('follows an interface address change without restart', async (t) => {
-    const port = PORT + 6
-    const pa = peer(hosts.a, { port, interface: hosts.a.ifname, interfacePollInterval: 100 })
-    const pb = peer(hosts.b, { port, interface: hosts.b.ifname })
-    const newAddress = hosts.a.address.replace(/\.1$/, '.11')
-    try {
-      await until(() => sawFrom(pb, pa, hosts.a.address), 'initial discovery', [pa, pb])
-      hosts.exec(hosts.a, ['ip', 'addr', 'del', `${hosts.a.address}/24`, 'dev', hosts.a.ifname])
-      hosts.exec(hosts.a, ['ip', 'addr', 'add', `${newAddress}/24`, 'brd', '+', 'dev', hosts.a.ifname])
-      await until(() => pa.lines.some((l) => l.type === 'address' && l.address === newAddress), 'address event', [pa, pb])
-      await until(() => sawFrom(pb, pa, newAddress), 'beacons from the new address', [pa, pb])
-      t.pass(`A moved to ${newAddress}, announced it, and B sees it there`)
-      t.notOk(pa.lines.some((l) => l.type === 'error'), 'no errors on the way')
-    } finally {
-      await stopPeers(pa, pb)
+  for (const [k, mode] of (['broadcast', 'multicast'] as const).entries()) {
+    t.test(`follows an interface address change without restart (${mode})`, async (t) => {
+      const port = PORT + 6 + k * 5
+      const pa = peer(hosts.a, { port, mode, interface: hosts.a.ifname, interfacePollInterval: 100 })
+      const pb = peer(hosts.b, { port, mode, interface: hosts.b.ifname })
+      const newAddress = hosts.a.address.replace(/\.1$/, '.11')
       try {
-        hosts.exec(hosts.a, ['ip', 'addr', 'del', `${newAddress}/24`, 'dev', hosts.a.ifname])
-        hosts.exec(hosts.a, ['ip', 'addr', 'add', `${hosts.a.address}/24`, 'brd', '+', 'dev', hosts.a.ifname])
-      } catch {
-        // namespace removed at teardown anyway
+        await until(() => sawFrom(pb, pa, hosts.a.address) && sawFrom(pa, pb), 'initial discovery', [pa, pb])
+        hosts.exec(hosts.a, ['ip', 'addr', 'del', `${hosts.a.address}/24`, 'dev', hosts.a.ifname])
+        hosts.exec(hosts.a, ['ip', 'addr', 'add', `${newAddress}/24`, 'brd', '+', 'dev', hosts.a.ifname])
+        await until(() => pa.lines.some((l) => l.type === 'address' && l.address === newAddress), 'address event', [pa, pb])
+        const heardBefore = beaconsFrom(pa, pb).length
+        await until(() => sawFrom(pb, pa, newAddress), 'beacons from the new address', [pa, pb])
+        // Receiving goes on too (for multicast: the group was re-joined on the new address).
+        await until(() => beaconsFrom(pa, pb).length >= heardBefore + 3, 'A still hears B', [pa, pb])
+        t.pass(`A moved to ${newAddress}, announced it, B sees it there and A still hears B`)
+        t.notOk(pa.lines.some((l) => l.type === 'error'), 'no errors on the way')
+      } finally {
+        await stopPeers(pa, pb)
+        try {
+          hosts.exec(hosts.a, ['ip', 'addr', 'del', `${newAddress}/24`, 'dev', hosts.a.ifname])
+          hosts.exec(hosts.a, ['ip', 'addr', 'add', `${hosts.a.address}/24`, 'brd', '+', 'dev', hosts.a.ifname])
+        } catch {
+          // namespace removed at teardown anyway
+        }
       }
-    }
-  })
+    })
+  }
 }
