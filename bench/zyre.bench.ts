@@ -1,0 +1,51 @@
+// Zyre benchmark: zyre-ts against zyre.js, side by side in one run, each scenario in a fresh
+// process on loopback: time for N nodes to all see each other (N = 10, 50) with memory per
+// node, whisper round trips per second between two nodes, shout fan-out deliveries per second
+// to 10 peers. Prints a table with ratios (higher is better for zyre-ts unless noted).
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const worker = fileURLToPath(new URL('./zyre/worker.ts', import.meta.url))
+let nextPort = 48100 + Math.floor(Math.random() * 500) * 2
+
+function run(impl: string, scenario: string, n: number): Record<string, number> {
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', worker, impl, scenario, String(n), String(nextPort++)], {
+    encoding: 'utf8',
+    timeout: 300_000,
+  })
+  const line = r.stdout.trim().split('\n').at(-1) ?? ''
+  if (r.status !== 0 || !line.startsWith('{')) throw new Error(`${impl} ${scenario} ${n} failed: ${r.stderr.slice(-2000)}`)
+  return JSON.parse(line) as Record<string, number>
+}
+
+interface Row {
+  what: string
+  ours: number
+  theirs: number
+  unit: string
+  lowerIsBetter: boolean
+}
+
+const rows: Row[] = []
+const add = (what: string, key: string, scenario: string, n: number, unit: string, lowerIsBetter: boolean, results?: Record<string, Record<string, number>>): void => {
+  const r = results ?? { ours: run('zyre-ts', scenario, n), theirs: run('zyre.js', scenario, n) }
+  rows.push({ what, ours: r.ours![key]!, theirs: r.theirs![key]!, unit, lowerIsBetter })
+}
+
+for (const n of [10, 50]) {
+  const results = { ours: run('zyre-ts', 'mesh', n), theirs: run('zyre.js', 'mesh', n) }
+  add(`${n} nodes: all see all`, 'meshMs', 'mesh', n, 'ms', true, results)
+  add(`${n} nodes: heap per node`, 'heapPerNodeKiB', 'mesh', n, 'KiB', true, results)
+  add(`${n} nodes: RSS per node`, 'rssPerNodeKiB', 'mesh', n, 'KiB', true, results)
+}
+add('whisper round trips (2 nodes)', 'roundTripsPerSec', 'whisper', 2, '/s', false)
+add('shout fan-out to 10 peers', 'deliveredPerSec', 'shout', 10, 'msg/s', false)
+
+const fmt = (v: number): string => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(1))
+console.log(`Zyre: zyre-ts vs zyre.js 1.3.0 (on zeromq.js 6.8.0 v5-compat), Node ${process.version}, loopback`)
+console.log(`| scenario | zyre-ts | zyre.js | unit | zyre-ts advantage |`)
+console.log(`|---|---:|---:|---|---:|`)
+for (const r of rows) {
+  const ratio = r.lowerIsBetter ? r.theirs / r.ours : r.ours / r.theirs
+  console.log(`| ${r.what} | ${fmt(r.ours)} | ${fmt(r.theirs)} | ${r.unit} | ${ratio.toFixed(2)}× |`)
+}

@@ -1,0 +1,86 @@
+// Command-line options shared by the commands that run a Zyre node (ping, chat), and the
+// translation of their values into ZyreOptions.
+import type { ParseArgsConfig } from 'node:util'
+import type { ZyreOptions } from '../../lib/index.ts'
+
+export const nodeOptionSpecs = {
+  name: { type: 'string' },
+  interface: { type: 'string', short: 'i' },
+  port: { type: 'string', short: 'p' },
+  interval: { type: 'string' },
+  evasive: { type: 'string' },
+  expired: { type: 'string' },
+  header: { type: 'string', multiple: true },
+  verbose: { type: 'boolean', short: 'v' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options']
+
+export const nodeOptionsHelp = `node options:
+  --name NAME          public name (default: first 6 hex digits of the UUID)
+  -i, --interface I    interface name or IP address; 'lo' for loopback (default: first LAN interface)
+  -p, --port N         beacon UDP port (default 5670)
+  --interval MS        beacon interval (default 1000)
+  --evasive MS         silence before a peer is pinged and reported EVASIVE (default 5000)
+  --expired MS         silence before a peer is removed (default 30000)
+  --header K=V         a HELLO header, repeatable
+  -v, --verbose        trace the protocol on stderr
+  --json               one JSON object per event per line`
+
+export interface NodeOptionValues {
+  name?: string | undefined
+  interface?: string | undefined
+  port?: string | undefined
+  interval?: string | undefined
+  evasive?: string | undefined
+  expired?: string | undefined
+  header?: string[] | undefined
+  verbose?: boolean | undefined
+}
+
+export class UsageError extends Error {}
+
+function integer(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${flag} takes a positive integer, got '${value}'`)
+  return n
+}
+
+export function toZyreOptions(v: NodeOptionValues): ZyreOptions {
+  const headers = new Map<string, string>()
+  for (const h of v.header ?? []) {
+    const eq = h.indexOf('=')
+    if (eq <= 0) throw new UsageError(`--header takes KEY=VALUE, got '${h}'`)
+    headers.set(h.slice(0, eq), h.slice(eq + 1))
+  }
+  const o: ZyreOptions = { headers }
+  if (v.name !== undefined) o.name = v.name
+  if (v.interface !== undefined) o.interface = v.interface
+  const port = integer('port', v.port)
+  if (port !== undefined) {
+    if (port > 65535) throw new UsageError(`--port must be at most 65535`)
+    o.port = port
+  }
+  const interval = integer('interval', v.interval)
+  if (interval !== undefined) o.interval = interval
+  const evasive = integer('evasive', v.evasive)
+  if (evasive !== undefined) o.evasiveTimeout = evasive
+  const expired = integer('expired', v.expired)
+  if (expired !== undefined) o.expiredTimeout = expired
+  if (v.verbose) o.logger = (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`)
+  return o
+}
+
+/** Runs a command body; a usage mistake prints the message and the help, and exits 2. */
+export async function withUsage(help: string, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body()
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${(err as Error).message}\n\n${help}\n`)
+      return 2
+    }
+    throw err
+  }
+}

@@ -1,0 +1,115 @@
+// The `zyre` command line as a user runs it: two `zyre ping` processes find each other and
+// whisper Hello; `zyre chat` shouts stdin lines to another chat; `zyre demo` (npm start) runs
+// to "demo OK"; bad options exit 2 with the help text. All on loopback, each on its own port.
+import t from 'tap'
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const bin = fileURLToPath(new URL('../../bin/zyre.js', import.meta.url))
+
+interface Proc {
+  child: ChildProcessWithoutNullStreams
+  lines: string[]
+  exited: Promise<number | null>
+}
+
+function zyre(args: string[]): Proc {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: 'pipe' })
+  const lines: string[] = []
+  let partial = ''
+  child.stdout.on('data', (d: Buffer) => {
+    const parts = (partial + d.toString()).split('\n')
+    partial = parts.pop()!
+    lines.push(...parts)
+  })
+  let stderr = ''
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      if (partial) lines.push(partial)
+      if (code !== 0 && stderr) lines.push(`stderr: ${stderr}`)
+      resolve(code)
+    }),
+  )
+  return { child, lines, exited }
+}
+
+const json = (p: Proc): Record<string, unknown>[] =>
+  p.lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>)
+
+async function until(cond: () => boolean, what: string, timeoutMs = 20000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+const common = ['--interface', 'lo', '--interval', '100', '--json']
+
+t.test('two zyre ping processes whisper Hello to each other', async (t) => {
+  const a = zyre(['ping', ...common, '--port', '47261', '--name', 'pa'])
+  const b = zyre(['ping', ...common, '--port', '47261', '--name', 'pb'])
+  t.teardown(() => {
+    a.child.kill()
+    b.child.kill()
+  })
+  const hello = (p: Proc, from: string) => json(p).some((e) => e.type === 'WHISPER' && e.name === from && e.content === 'Hello')
+  await until(() => hello(a, 'pb') && hello(b, 'pa'), 'Hello both ways')
+  const enter = json(a).find((e) => e.type === 'ENTER')!
+  t.match(enter, { type: 'ENTER', name: 'pb', peer: /^[0-9A-F]{32}$/ })
+  t.ok(json(a).some((e) => e.type === 'JOIN' && e.group === 'GLOBAL' && e.name === 'pb'), 'b joined GLOBAL')
+  a.child.kill('SIGINT')
+  t.equal(await a.exited, 0, 'ping exits 0 on Ctrl-C')
+  await until(() => json(b).some((e) => e.type === 'EXIT' && e.name === 'pa'), 'EXIT of the stopped ping')
+  t.equal(json(a).at(-1)?.type, 'STOP', 'the last event of a stopped node is STOP')
+})
+
+t.test('zyre chat shouts stdin lines to the group', async (t) => {
+  const listener = zyre(['chat', ...common, '--port', '47262', '--name', 'listener', '--group', 'ROOM'])
+  t.teardown(() => listener.child.kill())
+  const talker = zyre(['chat', ...common, '--port', '47262', '--name', 'talker', '--group', 'ROOM', '--linger', '300'])
+  t.teardown(() => talker.child.kill())
+  await until(() => json(talker).some((e) => e.type === 'JOIN' && e.name === 'listener' && e.group === 'ROOM'), 'talker to see the listener join')
+  talker.child.stdin.write('hello room\nsecond line\n')
+  talker.child.stdin.end()
+  t.equal(await talker.exited, 0, 'chat exits 0 when stdin ends')
+  await until(() => json(listener).filter((e) => e.type === 'SHOUT').length === 2, 'two shouts')
+  const shouts = json(listener).filter((e) => e.type === 'SHOUT')
+  t.same(
+    shouts.map((e) => [e.name, e.group, e.content]),
+    [
+      ['talker', 'ROOM', 'hello room'],
+      ['talker', 'ROOM', 'second line'],
+    ],
+  )
+})
+
+t.test('text output is one readable line per event', async (t) => {
+  const a = zyre(['ping', '--interface', 'lo', '--interval', '100', '--port', '47263', '--name', 'ta'])
+  const b = zyre(['ping', '--interface', 'lo', '--interval', '100', '--port', '47263', '--name', 'tb', '--duration', '3000'])
+  t.teardown(() => a.child.kill())
+  t.teardown(() => b.child.kill())
+  await until(() => a.lines.some((l) => l.startsWith('WHISPER tb ')), 'a text WHISPER line')
+  t.match(a.lines.find((l) => l.startsWith('ENTER tb')), /^ENTER tb \([0-9A-F]{32}\) at tcp:\/\/127\.0\.0\.1:\d+$/)
+  t.match(a.lines.find((l) => l.startsWith('WHISPER tb')), /: Hello$/)
+})
+
+t.test('zyre demo runs to success on loopback', async (t) => {
+  const demo = zyre(['demo', '--nodes', '4', '--port', '47264'])
+  t.teardown(() => demo.child.kill())
+  t.equal(await demo.exited, 0, demo.lines.join('\n'))
+  t.ok(demo.lines.includes('demo OK'))
+  t.ok(demo.lines.some((l) => /every node saw every other after \d+ ms/.test(l)))
+  t.ok(demo.lines.some((l) => /received: 12 ENTER, 12 JOIN, 12 SHOUT, 4 WHISPER, [3-9]\d* EXIT/.test(l)), 'counts in the summary')
+})
+
+t.test('bad options exit 2 with help', async (t) => {
+  const p = zyre(['ping', '--port', 'nope'])
+  t.equal(await p.exited, 2)
+  const q = zyre(['chat', '--no-such-flag'])
+  t.equal(await q.exited, 2)
+  const h = zyre(['demo', '--help'])
+  t.equal(await h.exited, 0)
+  t.ok(h.lines.some((l) => l.startsWith('usage: zyre demo')))
+})

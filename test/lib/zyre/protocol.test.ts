@@ -1,0 +1,180 @@
+// The ZRE peer protocol as a Zyre node applies it, driven by a scripted peer on libzmq sockets:
+// HELLO contents, sequence numbers (gap, repeat, wrap), commands before HELLO, a second HELLO,
+// GOODBYE, ELECT/LEADER, status mismatches, PING, and malformed input on the ROUTER.
+import t from 'tap'
+import { Zyre, type ZyreError, type ZyreOptions } from '../../../lib/index.ts'
+import { encode } from '../../../codecs/generated/zre-msg.ts'
+import { FakeZrePeer } from '../../helpers/fake-zre-peer.ts'
+import { EventLog } from '../../helpers/zyre-events.ts'
+
+const PORT = 47221
+const opts: ZyreOptions = { name: 'real', interface: 'lo', port: PORT, interval: 100, evasiveTimeout: 5000, expiredTimeout: 20000 }
+
+async function setup(t: { teardown(fn: () => unknown): void }, extra: ZyreOptions = {}) {
+  const zyre = new Zyre({ ...opts, ...extra })
+  const log = new EventLog(zyre)
+  const warnings: ZyreError[] = []
+  zyre.on('warning', (w) => warnings.push(w))
+  await zyre.start()
+  t.teardown(() => zyre.stop())
+  const fake = async (): Promise<FakeZrePeer> => {
+    const f = await new FakeZrePeer().bind()
+    t.teardown(() => f.close())
+    f.connect(zyre.endpoint)
+    return f
+  }
+  return { zyre, log, warnings, fake }
+}
+
+t.test('our HELLO: sequence 1, endpoint, groups, status, name and (empty) headers; then +1', async (t) => {
+  const { zyre, log, fake } = await setup(t)
+  zyre.join('EARLY')
+  const f = await fake()
+  await f.hello({ name: 'scripted', headers: new Map([['K', 'V']]) })
+  const enter = await log.wait('ENTER', (e) => e.peer === f.id)
+  t.equal(enter.name, 'scripted')
+  t.same([...enter.headers], [['K', 'V']])
+  t.equal(enter.address, f.endpoint)
+  const hello = await f.waitFor((m) => m.type === 'HELLO')
+  t.match(hello, { type: 'HELLO', sequence: 1, endpoint: zyre.endpoint, groups: ['EARLY'], status: 1, name: 'real' })
+  t.ok(hello.type === 'HELLO' && hello.headers instanceof Map && hello.headers.size === 0, 'headers sent even when empty')
+  zyre.join('LATE')
+  await zyre.whisper(f.id, 'w')
+  const join = await f.waitFor((m) => m.type === 'JOIN')
+  t.match(join, { sequence: 2, group: 'LATE', status: 2 })
+  const whisper = await f.waitFor((m) => m.type === 'WHISPER')
+  t.equal(whisper.sequence, 3)
+})
+
+t.test('a sequence gap removes the peer; the message is not delivered', async (t) => {
+  const { log, warnings, fake } = await setup(t)
+  const f = await fake()
+  await f.hello()
+  await log.wait('ENTER', (e) => e.peer === f.id)
+  await f.send({ type: 'WHISPER', content: [Buffer.from('ok')] }) // 2
+  await f.send({ type: 'WHISPER', content: [Buffer.from('lost')], sequence: 4 })
+  await log.wait('EXIT', (e) => e.peer === f.id)
+  t.same(log.of('WHISPER').map((e) => String(e.content[0])), ['ok'])
+  t.ok(warnings.some((w) => w.code === 'ZYRE_SEQUENCE'), 'reported as a sequence warning')
+})
+
+t.test('a repeated sequence number removes the peer', async (t) => {
+  const { log, fake } = await setup(t)
+  const f = await fake()
+  await f.hello()
+  await f.send({ type: 'WHISPER', content: [Buffer.from('once')] }) // 2
+  await f.send({ type: 'WHISPER', content: [Buffer.from('again')], sequence: 2 })
+  await log.wait('EXIT', (e) => e.peer === f.id)
+  t.same(log.of('WHISPER').map((e) => String(e.content[0])), ['once'])
+})
+
+t.test('commands before HELLO from an unknown peer are ignored', async (t) => {
+  const { log, fake } = await setup(t)
+  const f = await fake()
+  await f.send({ type: 'WHISPER', content: [Buffer.from('too early')], sequence: 1 })
+  await f.send({ type: 'JOIN', group: 'G', status: 1, sequence: 2 })
+  await f.hello({ groups: ['H'], status: 1 })
+  await f.send({ type: 'WHISPER', content: [Buffer.from('after')] })
+  await log.wait('WHISPER', (e) => e.peer === f.id)
+  t.same(log.of('WHISPER').map((e) => String(e.content[0])), ['after'])
+  t.same(log.of('JOIN', f.id).map((e) => e.group), ['H'], 'only the HELLO group counts')
+  t.equal(log.of('EXIT').length, 0)
+})
+
+t.test('a second HELLO from a ready peer: EXIT then ENTER again', async (t) => {
+  const { log, fake } = await setup(t)
+  const f = await fake()
+  await f.hello({ name: 'first' })
+  await log.wait('ENTER', (e) => e.peer === f.id)
+  await f.send({ type: 'PING' })
+  await f.hello({ name: 'second' })
+  await log.wait('ENTER', (e) => e.peer === f.id && e.name === 'second')
+  const kinds = log.events.filter((e) => 'peer' in e && e.peer === f.id).map((e) => e.type)
+  t.same(kinds, ['ENTER', 'EXIT', 'ENTER'])
+})
+
+t.test('GOODBYE removes the peer; ELECT and LEADER keep the sequence in step', async (t) => {
+  const { log, fake, warnings } = await setup(t)
+  const f = await fake()
+  await f.hello()
+  await f.send({ type: 'ELECT', group: 'G', challengerId: 'X' })
+  await f.send({ type: 'LEADER', group: 'G', leaderId: 'Y' })
+  await f.send({ type: 'WHISPER', content: [Buffer.from('still here')] })
+  await log.wait('WHISPER', (e) => e.peer === f.id)
+  t.equal(log.of('EXIT').length, 0, 'ELECT/LEADER did not break the sequence')
+  await f.send({ type: 'GOODBYE' })
+  await log.wait('EXIT', (e) => e.peer === f.id)
+  t.equal(warnings.length, 0, 'no warnings along the way')
+})
+
+t.test('a group status mismatch is reported and survived', async (t) => {
+  const { zyre, log, warnings, fake } = await setup(t)
+  const f = await fake()
+  await f.hello({ status: 0 })
+  await f.send({ type: 'JOIN', group: 'A', status: 5 }) // expected 1
+  await f.send({ type: 'JOIN', group: 'B', status: 6 }) // in step again
+  await log.wait('JOIN', (e) => e.group === 'B')
+  t.equal(warnings.filter((w) => w.code === 'ZYRE_STATUS_MISMATCH').length, 1)
+  t.same(zyre.peersByGroup('A'), [f.id])
+  t.equal(log.of('EXIT').length, 0)
+})
+
+t.test('PING is answered with PING-OK', async (t) => {
+  const { log, fake } = await setup(t)
+  const f = await fake()
+  await f.hello()
+  await log.wait('ENTER')
+  const seq = await f.send({ type: 'PING' })
+  t.equal(seq, 2)
+  const ok = await f.waitFor((m) => m.type === 'PING_OK')
+  t.equal(ok.sequence, 2, 'our HELLO was 1, PING-OK is 2')
+})
+
+t.test('garbage on the ROUTER is dropped and the node keeps working', async (t) => {
+  const { log, warnings, fake } = await setup(t)
+  const bad = await fake()
+  await bad.sendRaw([Buffer.from('not zre at all')])
+  await bad.sendRaw([Buffer.from([0xaa, 0xa5, 1, 2, 0, 1])]) // wrong signature
+  await bad.sendRaw([Buffer.from([0xaa, 0xa1, 99, 2, 0, 1])]) // unknown id
+  await bad.sendRaw([Buffer.from([0xaa, 0xa1, 1, 2, 0, 1, 5, 0x74])]) // truncated HELLO
+  await bad.sendRaw([])
+  await bad.sendRaw([Buffer.alloc(0)])
+  const hello = encode({ type: 'HELLO', sequence: 1, endpoint: bad.endpoint, groups: [], status: 0, name: 'x', headers: new Map() })
+  await bad.sendRaw([Buffer.concat([hello[0]!, Buffer.from([0])])]) // trailing byte
+  const good = await fake()
+  await good.hello({ name: 'good' })
+  await log.wait('ENTER', (e) => e.peer === good.id)
+  t.equal(log.of('ENTER').length, 1, 'only the good peer entered')
+  t.ok(warnings.filter((w) => w.code === 'ZYRE_BAD_MESSAGE').length >= 5, 'malformed messages reported')
+})
+
+t.test('a connection without the ZRE identity is ignored', async (t) => {
+  const { log, warnings, zyre } = await setup(t)
+  const zmq = await import('zeromq')
+  const anon = new zmq.Dealer({ linger: 0 })
+  t.teardown(() => anon.close())
+  anon.connect(zyre.endpoint)
+  await anon.send(encode({ type: 'HELLO', sequence: 1, endpoint: 'tcp://127.0.0.1:1', groups: [], status: 0, name: 'anon', headers: new Map() }))
+  await new Promise<void>((resolve) => zyre.once('warning', () => resolve()))
+  t.ok(warnings.some((w) => w.code === 'ZYRE_BAD_IDENTITY'))
+  t.equal(log.of('ENTER').length, 0)
+})
+
+t.test('sequence numbers wrap at 2^16 both ways', async (t) => {
+  // A queue big enough that the burst below never counts as a slow peer.
+  const { zyre, log, fake } = await setup(t, { peerQueueSize: 100_000 })
+  const f = await fake()
+  await f.hello()
+  await log.wait('ENTER')
+  const total = 65540
+  for (let i = 0; i < total; i++) await f.send({ type: 'WHISPER', content: [Buffer.from([i & 0xff])] })
+  await log.count('WHISPER', total, 60000)
+  t.equal(log.of('EXIT').length, 0, 'the 65535 -> 0 step is in sequence')
+  for (let i = 0; i < total; i++) await zyre.whisper(f.id, 'x')
+  await f.waitFor((m) => m.type === 'WHISPER' && m.sequence === (total + 1) % 65536, 60000)
+  const seqs = f.received.filter((m) => m.type === 'WHISPER').map((m) => m.sequence)
+  t.equal(seqs.length, total)
+  t.equal(seqs[65533], 65535)
+  t.equal(seqs[65534], 0)
+  t.ok(seqs.every((s, i) => s === (i + 2) % 65536), 'every number in order')
+})
