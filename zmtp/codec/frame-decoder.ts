@@ -1,0 +1,219 @@
+// Streaming ZMTP frame decoder. Bytes in (any chunking), whole multipart messages and command
+// bodies out. Works on each chunk in place: a frame that lies inside one chunk is delivered as a
+// view (subarray) of it; only a frame that straddles chunks is assembled, from the pieces as
+// they arrive, so a size the peer claims is never allocated up front. Limits are checked
+// against the header before any body byte is read.
+
+import { constants as bufferConstants } from 'node:buffer'
+import { ZmtpError } from '../errors.ts'
+import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE, FLAG_RESERVED } from './frame.ts'
+
+export interface FrameSink {
+  /** A whole multipart data message (frames of one message are never delivered partially). */
+  onMessage(frames: Buffer[]): void
+  /** The body of one COMMAND frame (name length, name, data). */
+  onCommand(body: Buffer): void
+}
+
+export interface FrameDecoderOptions {
+  /** Bytes of payload per whole message, -1 = unlimited (still capped by HARD_FRAME_CAP). */
+  maxMessageSize?: number
+  /** Bytes per command frame. Commands are small; the cap stops a peer from making us buffer a huge one. */
+  maxCommandSize?: number
+  /** Frames per message: empty frames cost no payload bytes but still cost memory. */
+  maxFrames?: number
+}
+
+/** Largest frame a Node Buffer can hold: anything above is refused even when unlimited. */
+export const HARD_FRAME_CAP = Math.min(bufferConstants.MAX_LENGTH, Number.MAX_SAFE_INTEGER)
+export const DEFAULT_MAX_COMMAND_SIZE = 1 << 20
+export const DEFAULT_MAX_FRAMES = 1 << 16
+
+const TWO_32 = 0x1_0000_0000
+/** A LONG size whose high word reaches this is >= 2^53 and beyond any cap. */
+const HI_WORD_LIMIT = 0x20_0000
+
+export class FrameDecoder {
+  maxMessageSize: number
+  readonly maxCommandSize: number
+  readonly maxFrames: number
+
+  private readonly sink: FrameSink
+  // header assembly when a header straddles chunks
+  private readonly head = Buffer.alloc(9)
+  private headLen = 0
+  // current frame whose body straddles chunks
+  private flags = 0
+  private remaining = -1 // body bytes still expected; -1 = reading a header
+  private pieces: Buffer[] = []
+  private piecesLen = 0
+  // current multipart message
+  private frames: Buffer[] = []
+  private messageSize = 0
+  // input held back while paused or stopped
+  private held: Buffer[] = []
+  private paused = false
+  private stopped = false
+
+  constructor(sink: FrameSink, options: FrameDecoderOptions = {}) {
+    this.sink = sink
+    this.maxMessageSize = options.maxMessageSize ?? -1
+    this.maxCommandSize = options.maxCommandSize ?? DEFAULT_MAX_COMMAND_SIZE
+    this.maxFrames = options.maxFrames ?? DEFAULT_MAX_FRAMES
+  }
+
+  /** Stops delivering until resume(); input pushed meanwhile is kept (the caller pauses its stream). */
+  pause(): void {
+    this.paused = true
+  }
+
+  resume(): void {
+    if (!this.paused || this.stopped) return
+    this.paused = false
+    while (!this.paused && !this.stopped && this.held.length > 0) {
+      const next = this.held.shift()!
+      this.decode(next)
+    }
+  }
+
+  /** Drops all state; nothing is delivered any more. */
+  stop(): void {
+    this.stopped = true
+    this.held = []
+    this.pieces = []
+    this.frames = []
+  }
+
+  get isPaused(): boolean {
+    return this.paused
+  }
+
+  /** True when no partial frame or message is pending. */
+  get isIdle(): boolean {
+    return this.remaining === -1 && this.headLen === 0 && this.frames.length === 0
+  }
+
+  /** Throws ZmtpError on bad input; the caller then drops the connection. */
+  push(chunk: Buffer): void {
+    if (this.stopped) return
+    if (this.paused) {
+      this.held.push(chunk)
+      return
+    }
+    this.decode(chunk)
+  }
+
+  private decode(chunk: Buffer): void {
+    const len = chunk.length
+    let off = 0
+    while (off < len) {
+      if (this.paused || this.stopped) {
+        if (this.paused) this.held.unshift(chunk.subarray(off))
+        return
+      }
+      if (this.remaining >= 0) {
+        // continue a body that straddles chunks
+        const take = Math.min(this.remaining, len - off)
+        this.pieces.push(chunk.subarray(off, off + take))
+        this.piecesLen += take
+        this.remaining -= take
+        off += take
+        if (this.remaining === 0) {
+          const body = this.pieces.length === 1 ? this.pieces[0]! : Buffer.concat(this.pieces, this.piecesLen)
+          this.pieces = []
+          this.piecesLen = 0
+          this.remaining = -1
+          this.frame(this.flags, body)
+        }
+        continue
+      }
+
+      let flags: number
+      let size: number
+      if (this.headLen === 0 && len - off >= 2 && (chunk[off]! & FLAG_LONG) === 0) {
+        // fast path: short header wholly in this chunk
+        flags = chunk[off]!
+        size = chunk[off + 1]!
+        off += 2
+      } else if (this.headLen === 0 && len - off >= 9) {
+        flags = chunk[off]!
+        size = this.longSize(chunk, off + 1)
+        off += 9
+      } else {
+        // header straddles chunks: collect its bytes
+        if (this.headLen === 0) this.checkFlags(chunk[off]!)
+        const need = (this.headLen > 0 ? this.head[0]! : chunk[off]!) & FLAG_LONG ? 9 : 2
+        const take = Math.min(need - this.headLen, len - off)
+        chunk.copy(this.head, this.headLen, off, off + take)
+        this.headLen += take
+        off += take
+        if (this.headLen < need) continue
+        flags = this.head[0]!
+        size = need === 2 ? this.head[1]! : this.longSize(this.head, 1)
+        this.headLen = 0
+      }
+      this.checkFlags(flags)
+      this.checkSize(flags, size)
+      if (len - off >= size) {
+        const body = chunk.subarray(off, off + size)
+        off += size
+        this.frame(flags, body)
+      } else {
+        this.flags = flags
+        this.remaining = size - (len - off)
+        this.pieces.push(chunk.subarray(off))
+        this.piecesLen = len - off
+        off = len
+      }
+    }
+  }
+
+  private longSize(buf: Buffer, at: number): number {
+    const hi = buf.readUInt32BE(at)
+    if (hi >= HI_WORD_LIMIT) {
+      this.checkFlags(buf[at - 1]!)
+      throw new ZmtpError('ZMTP_FRAME_TOO_LARGE', `frame claims ${buf.readBigUInt64BE(at)} bytes`)
+    }
+    return hi * TWO_32 + buf.readUInt32BE(at + 4)
+  }
+
+  private checkFlags(flags: number): void {
+    if (flags & FLAG_RESERVED) throw new ZmtpError('ZMTP_BAD_FLAGS', `reserved flag bits set: 0x${flags.toString(16)}`)
+    if ((flags & (FLAG_COMMAND | FLAG_MORE)) === (FLAG_COMMAND | FLAG_MORE)) {
+      throw new ZmtpError('ZMTP_BAD_FLAGS', 'COMMAND frame with MORE set')
+    }
+  }
+
+  private checkSize(flags: number, size: number): void {
+    if (flags & FLAG_COMMAND) {
+      if (size > this.maxCommandSize) throw new ZmtpError('ZMTP_FRAME_TOO_LARGE', `command frame of ${size} bytes exceeds ${this.maxCommandSize}`)
+      if (this.frames.length > 0) throw new ZmtpError('ZMTP_BAD_COMMAND', 'command frame inside a multipart message')
+      return
+    }
+    if (size > HARD_FRAME_CAP) throw new ZmtpError('ZMTP_FRAME_TOO_LARGE', `frame of ${size} bytes exceeds the Buffer limit`)
+    const max = this.maxMessageSize
+    if (max >= 0) {
+      if (size > max) throw new ZmtpError('ZMTP_FRAME_TOO_LARGE', `frame of ${size} bytes exceeds maxMessageSize ${max}`)
+      if (this.messageSize + size > max) {
+        throw new ZmtpError('ZMTP_MESSAGE_TOO_LARGE', `message of more than ${max} bytes (maxMessageSize)`)
+      }
+    }
+    if (this.frames.length >= this.maxFrames) throw new ZmtpError('ZMTP_MESSAGE_TOO_LARGE', `message of more than ${this.maxFrames} frames`)
+  }
+
+  private frame(flags: number, body: Buffer): void {
+    if (flags & FLAG_COMMAND) {
+      this.sink.onCommand(body)
+      return
+    }
+    this.frames.push(body)
+    if (flags & FLAG_MORE) {
+      this.messageSize += body.length
+      return
+    }
+    const frames = this.frames
+    this.frames = []
+    this.messageSize = 0
+    this.sink.onMessage(frames)
+  }
+}

@@ -1,0 +1,186 @@
+// The security handshake after the greetings (RFC 23 NULL, RFC 24 PLAIN) and the socket-type
+// check of RFC 37. It only decides: bytes go out and results come back through the host.
+
+import { ZmtpError } from '../errors.ts'
+import type { Greeting } from '../codec/greeting.ts'
+import {
+  decodeError, decodeHello, decodeProperties, decodeWelcome, encodeHello, encodeInitiate, encodeReady, encodeWelcome,
+} from '../codec/commands.ts'
+import { isCompatible, isSocketTypeName, type SocketTypeName } from '../socket-type.ts'
+import type { ConnectionOptions, PeerInfo } from './connection.ts'
+
+export interface HandshakeHost {
+  write(buf: Buffer): void
+  pauseInput(): void
+  resumeInput(): void
+  handshakeDone(peer: PeerInfo): void
+  fail(err: ZmtpError, reason?: string): void
+  readonly closed: boolean
+}
+
+const KNOWN_MECHANISMS = new Set(['NULL', 'PLAIN', 'CURVE', 'GSSAPI'])
+
+type Step =
+  | 'greeting'
+  | 'null-ready' // NULL: waiting for the peer's READY
+  | 'plain-welcome' // PLAIN client: HELLO sent, waiting for WELCOME
+  | 'plain-ready' // PLAIN client: INITIATE sent, waiting for READY
+  | 'plain-hello' // PLAIN server: waiting for HELLO
+  | 'plain-auth' // PLAIN server: authenticate() running
+  | 'plain-initiate' // PLAIN server: WELCOME sent, waiting for INITIATE
+  | 'done'
+
+export class Handshake {
+  private readonly host: HandshakeHost
+  private readonly opts: ConnectionOptions
+  private step: Step = 'greeting'
+  private version = { major: 3, minor: 1 }
+  private userId: string | undefined
+
+  constructor(host: HandshakeHost, opts: ConnectionOptions) {
+    this.host = host
+    this.opts = opts
+  }
+
+  stop(): void {
+    this.step = 'done'
+  }
+
+  onGreeting(g: Greeting): void {
+    const ours = this.opts.mechanism
+    // A newer peer downgrades to us (RFC 23); we report what we speak together.
+    this.version = { major: 3, minor: g.major > 3 ? 1 : Math.min(g.minor, 1) }
+    if (g.mechanism !== ours) {
+      const code = KNOWN_MECHANISMS.has(g.mechanism) ? 'ZMTP_MECHANISM_MISMATCH' : 'ZMTP_UNKNOWN_MECHANISM'
+      throw new ZmtpError(code, `peer uses mechanism ${g.mechanism}, we use ${ours}`)
+    }
+    if (ours === 'NULL') {
+      this.host.write(encodeReady(this.properties()))
+      this.step = 'null-ready'
+      return
+    }
+    const weServe = this.opts.plainServer === true
+    if (g.asServer === weServe) {
+      throw new ZmtpError('ZMTP_MECHANISM_MISMATCH', `both peers are PLAIN ${weServe ? 'servers' : 'clients'}`)
+    }
+    if (weServe) {
+      this.step = 'plain-hello'
+    } else {
+      this.host.write(encodeHello(this.opts.plainUsername ?? '', this.opts.plainPassword ?? ''))
+      this.step = 'plain-welcome'
+    }
+  }
+
+  onCommand(name: string, data: Buffer): void {
+    if (name === 'ERROR') {
+      const reason = decodeError(data)
+      const plainRejected = this.step === 'plain-welcome' || this.step === 'plain-ready'
+      throw new ZmtpError(plainRejected ? 'ZMTP_AUTH_FAILED' : 'ZMTP_PEER_ERROR', `peer refused the handshake: ${reason}`)
+    }
+    switch (this.step) {
+      case 'null-ready':
+      case 'plain-ready':
+        this.expect(name, 'READY')
+        this.finish(decodeProperties(data))
+        return
+      case 'plain-welcome':
+        this.expect(name, 'WELCOME')
+        decodeWelcome(data)
+        this.host.write(encodeInitiate(this.properties()))
+        this.step = 'plain-ready'
+        return
+      case 'plain-hello': {
+        this.expect(name, 'HELLO')
+        const hello = decodeHello(data)
+        this.step = 'plain-auth'
+        this.authenticate(hello.username, hello.password)
+        return
+      }
+      case 'plain-initiate': {
+        this.expect(name, 'INITIATE')
+        const props = decodeProperties(data)
+        if (this.checkPeerType(props) === undefined) return
+        this.host.write(encodeReady(this.properties()))
+        this.finish(props)
+        return
+      }
+      default:
+        throw new ZmtpError('ZMTP_UNEXPECTED_COMMAND', `${name} during the handshake`)
+    }
+  }
+
+  private expect(name: string, wanted: string): void {
+    if (name !== wanted) throw new ZmtpError('ZMTP_UNEXPECTED_COMMAND', `expected ${wanted}, got ${name}`)
+  }
+
+  private authenticate(username: string, password: string): void {
+    const auth = this.opts.authenticate
+    if (auth === undefined) {
+      this.authenticated(username, true)
+      return
+    }
+    // Input waits while the verdict is pending: nothing the client sends may overtake it.
+    this.host.pauseInput()
+    let verdict: boolean | Promise<boolean>
+    try {
+      verdict = auth({ username, password, address: this.opts.address })
+    } catch {
+      verdict = false
+    }
+    Promise.resolve(verdict).then(
+      (ok) => this.authenticated(username, ok === true),
+      () => this.authenticated(username, false),
+    )
+  }
+
+  private authenticated(username: string, ok: boolean): void {
+    if (this.step !== 'plain-auth' || this.host.closed) return
+    if (!ok) {
+      this.step = 'done'
+      this.host.fail(new ZmtpError('ZMTP_AUTH_FAILED', `PLAIN credentials of ${JSON.stringify(username)} rejected`), 'Invalid username or password')
+      return
+    }
+    this.userId = username
+    this.host.write(encodeWelcome())
+    this.step = 'plain-initiate'
+    this.host.resumeInput()
+  }
+
+  private checkPeerType(props: Map<string, Buffer>): SocketTypeName | undefined {
+    const raw = props.get('socket-type')
+    if (raw === undefined) throw new ZmtpError('ZMTP_BAD_COMMAND', 'peer metadata lacks Socket-Type')
+    const type = raw.toString('latin1')
+    if (!isSocketTypeName(type) || !isCompatible(this.opts.socketType, type)) {
+      this.step = 'done'
+      this.host.fail(
+        new ZmtpError('ZMTP_INCOMPATIBLE_SOCKET', `${this.opts.socketType} cannot talk to ${JSON.stringify(type)}`),
+        'Invalid socket type',
+      )
+      return undefined
+    }
+    return type
+  }
+
+  private finish(props: Map<string, Buffer>): void {
+    const socketType = this.checkPeerType(props)
+    if (socketType === undefined) return
+    this.step = 'done'
+    const peer: PeerInfo = { socketType, version: this.version, metadata: props, address: this.opts.address }
+    const id = props.get('identity')
+    if (id !== undefined && id.length > 0) peer.routingId = id
+    if (this.userId !== undefined) peer.userId = this.userId
+    this.host.handshakeDone(peer)
+  }
+
+  private properties(): [string, Buffer][] {
+    const props: [string, Buffer][] = [['Socket-Type', Buffer.from(this.opts.socketType, 'latin1')]]
+    if (this.opts.routingId !== undefined && this.opts.routingId.length > 0) props.push(['Identity', this.opts.routingId])
+    if (this.opts.metadata !== undefined) {
+      for (const [k, v] of this.opts.metadata) {
+        const lower = k.toLowerCase()
+        if (lower !== 'socket-type' && lower !== 'identity') props.push([k, v])
+      }
+    }
+    return props
+  }
+}
