@@ -1,0 +1,52 @@
+// Two Zyre nodes on two "machines": network namespaces joined by a veth pair (created and removed
+// by this test). Each runs `zyre ping` on its eth0; they discover each other by broadcast,
+// advertise their real addresses, whisper Hello both ways, and see each other leave.
+import t from 'tap'
+import type { ChildProcess } from 'node:child_process'
+import { createTwoHosts, jsonLines, netnsAvailable, type TestHost, type TwoHosts } from '../../helpers/netns.ts'
+
+const PORT = 47271
+const avail = netnsAvailable()
+
+interface Ev { type: string; peer?: string; name?: string; address?: string; content?: string; group?: string }
+
+if (!avail.ok) {
+  t.test('two-host Zyre tests', { skip: avail.why }, async () => {})
+} else {
+  let hosts: TwoHosts
+  t.before(() => {
+    hosts = createTwoHosts()
+  })
+  t.teardown(() => hosts?.destroy())
+
+  const ping = (host: TestHost, name: string, extra: string[] = []): { child: ChildProcess; events: Ev[] } => {
+    const child = hosts.net.spawn(host, 'bin/zyre.ts', ['ping', '--interface', host.ifname, '--port', String(PORT), '--interval', '100', '--name', name, '--json', ...extra])
+    const events: Ev[] = []
+    jsonLines<Ev>(child, (e) => events.push(e))
+    return { child, events }
+  }
+
+  const until = async (cond: () => boolean, what: string): Promise<void> => {
+    const deadline = Date.now() + 20000
+    while (!cond()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+
+  t.test('discovery, real addresses, whispers and EXIT across two hosts', async (t) => {
+    const a = ping(hosts.a, 'host-a')
+    const b = ping(hosts.b, 'host-b')
+    const hello = (p: { events: Ev[] }, from: string) => p.events.some((e) => e.type === 'WHISPER' && e.name === from && e.content === 'Hello')
+    await until(() => hello(a, 'host-b') && hello(b, 'host-a'), 'Hello both ways')
+    const enterAtA = a.events.find((e) => e.type === 'ENTER')!
+    const enterAtB = b.events.find((e) => e.type === 'ENTER')!
+    t.match(enterAtA.address, new RegExp(`^tcp://${hosts.b.address.replace(/\./g, '\\.')}:\\d+$`), 'A sees B at its real address')
+    t.match(enterAtB.address, new RegExp(`^tcp://${hosts.a.address.replace(/\./g, '\\.')}:\\d+$`), 'B sees A at its real address')
+    t.ok(a.events.some((e) => e.type === 'JOIN' && e.group === 'GLOBAL'), 'GLOBAL joined across hosts')
+    b.child.kill('SIGINT')
+    await until(() => a.events.some((e) => e.type === 'EXIT' && e.name === 'host-b'), 'EXIT of host-b at host-a')
+    a.child.kill('SIGINT')
+    t.pass('host-a saw host-b leave')
+  })
+}
