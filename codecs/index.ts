@@ -1,0 +1,10 @@
+// Public entry of the codec layer: the generated protocol codecs, their error class, and the generator
+// for users who bring their own zproto models.
+export * as zreMsg from './generated/zre-msg.ts'
+export * as zreLogMsg from './generated/zre-log-msg.ts'
+export * as zgossipMsg from './generated/zgossip-msg.ts'
+export { CodecError, isCodecError, type CodecErrorCode } from './codec-error.ts'
+export { ModelError } from './generator/model-error.ts'
+export { readModel, parseModel } from './generator/model-reader.ts'
+export { generate, generateFromModel, type Generated, type GenerateOptions } from './generator/generate.ts'
+export type { Model, Message, Field, FieldType, Define } from './generator/model.ts'
