@@ -1,0 +1,3 @@
+// The one place the socket layer imports the wire layer (Connection and socket-type names) from.
+export { Connection } from '../connection/index.ts'
+export type { ConnectionOptions, PeerInfo, SocketTypeName } from '../connection/index.ts'

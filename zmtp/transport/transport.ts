@@ -1,0 +1,100 @@
+// Stream transports behind one small interface: listen() hands over accepted streams, dial()
+// starts one outgoing stream. TCP and IPC (Unix domain sockets) are both net.Socket streams, so
+// everything above this file is transport-agnostic.
+import * as net from 'node:net'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { ZmtpError, ZmtpErrorCode } from '../errors.ts'
+import { formatIpc, formatTcp, hostPort, type Endpoint } from './endpoint.ts'
+
+export interface Listener {
+  /** The endpoint actually bound (real port, generated ipc path): the socket's lastEndpoint. */
+  readonly endpoint: string
+  close(): Promise<void>
+}
+
+/** An accepted stream and the remote address ("host:port" or the ipc path) for events/PeerInfo. */
+export type AcceptHandler = (stream: net.Socket, address: string) => void
+
+export async function listen(ep: Endpoint, onAccept: AcceptHandler, options: { ipv6?: boolean; backlog?: number } = {}): Promise<Listener> {
+  const server = net.createServer({ noDelay: true, pauseOnConnect: false })
+  let ipcPath: string | undefined
+  if (ep.transport === 'tcp') {
+    // libzmq binds "*" to IPv4 0.0.0.0 unless ZMQ_IPV6 is set.
+    const host = ep.host === '*' ? (options.ipv6 ? '::' : '0.0.0.0') : ep.host
+    await startListening(server, { host, port: ep.port, backlog: options.backlog ?? 100 })
+  } else {
+    ipcPath = ep.path === '*' ? path.join(os.tmpdir(), `zmtp-${process.pid}-${randomBytes(6).toString('hex')}.sock`) : ep.path
+    if (!ipcPath.startsWith('\0')) removeStaleSocket(ipcPath)
+    await startListening(server, { path: ipcPath, backlog: options.backlog ?? 100 })
+  }
+  server.on('connection', (stream) => {
+    stream.setNoDelay?.(true)
+    const address = ipcPath ?? hostPort(normalizeHost(stream.remoteAddress ?? '?'), stream.remotePort ?? 0)
+    onAccept(stream, address)
+  })
+  // A listening socket error after bind (rare: EMFILE on accept) must not crash the process.
+  server.on('error', () => {})
+  const bound = server.address()
+  const endpoint = ipcPath !== undefined
+    ? formatIpc(ipcPath)
+    : formatTcp(normalizeHost((bound as net.AddressInfo).address), (bound as net.AddressInfo).port)
+  return {
+    endpoint,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        // Node's server.close() unlinks a Unix socket path itself; do it again only if it lingers.
+        if (ipcPath !== undefined && !ipcPath.startsWith('\0')) removeStaleSocket(ipcPath)
+      }),
+  }
+}
+
+/** Start an outgoing stream; the caller listens for 'connect'/'error'/'close'. */
+export function dial(ep: Endpoint): net.Socket {
+  if (ep.transport === 'tcp') {
+    if (ep.host === '*' || ep.port === 0) throw new ZmtpError(ZmtpErrorCode.EINVAL, `Cannot connect to ${formatTcp(ep.host, ep.port)}`)
+    return net.connect({ host: ep.host, port: ep.port, noDelay: true })
+  }
+  if (ep.path === '*') throw new ZmtpError(ZmtpErrorCode.EINVAL, 'Cannot connect to ipc://*')
+  return net.connect({ path: ep.path })
+}
+
+/** The remote address of a dialled endpoint, as PeerInfo.address spells it. */
+export function dialAddress(ep: Endpoint): string {
+  return ep.transport === 'tcp' ? hostPort(ep.host, ep.port) : ep.path
+}
+
+function startListening(server: net.Server, opts: net.ListenOptions): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off('listening', onListening)
+      const code = err.code === 'EADDRINUSE' ? ZmtpErrorCode.EADDRINUSE : err.code === 'ENOENT' ? ZmtpErrorCode.ENOENT : ZmtpErrorCode.EINVAL
+      reject(new ZmtpError(code, `Bind failed: ${err.message}`, { cause: err }))
+    }
+    const onListening = () => {
+      server.off('error', onError)
+      resolve()
+    }
+    server.once('error', onError)
+    server.once('listening', onListening)
+    server.listen(opts)
+  })
+}
+
+// libzmq unlinks an existing path before binding an ipc endpoint. We only remove sockets,
+// never a regular file somebody put there by mistake.
+function removeStaleSocket(p: string): void {
+  try {
+    if (fs.lstatSync(p).isSocket()) fs.unlinkSync(p)
+  } catch {
+    // absent: nothing to remove
+  }
+}
+
+function normalizeHost(host: string): string {
+  // IPv4-mapped IPv6 addresses from a dual-stack listener read better as plain IPv4.
+  return host.startsWith('::ffff:') && host.includes('.') ? host.slice(7) : host
+}
