@@ -1,7 +1,7 @@
 // Reads a zproto codec model (class / include / define / header / message / field) into a checked Model.
 // Every rejection is a ModelError carrying the file:line of the offending element.
 import { readFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { dirname, relative, resolve } from 'node:path'
 import { ModelError } from './model-error.ts'
 import { parseXml, type XmlElement } from './xml-reader.ts'
 import { FIELD_TYPES, type Define, type Field, type FieldType, type Message, type Model } from './model.ts'
@@ -41,7 +41,10 @@ function locate(el: XmlElement, file: string): Located {
 
 function load(file: string, read: ReadFile, chain: string[]): Located {
   const abs = resolve(file)
-  const root = locate(parseXml(read(abs), file), file)
+  // errors name files as the user would: relative to the working directory when below it
+  const rel = relative(process.cwd(), abs)
+  const shown = rel.startsWith('..') ? abs : rel
+  const root = locate(parseXml(read(abs), shown), shown)
   expandIncludes(root, read, [...chain, abs])
   return root
 }
