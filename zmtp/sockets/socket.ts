@@ -52,6 +52,8 @@ interface Dialer {
   stopped: boolean
   /** ROUTER connect(ep, { routingId }): the id we file this peer under. */
   routingId: Buffer | undefined
+  /** Closed with linger while messages were queued: finish this dial/handshake to flush them. */
+  flushOnClose: boolean
 }
 
 export abstract class Socket implements PipeOwner {
@@ -107,8 +109,8 @@ export abstract class Socket implements PipeOwner {
   private sendWaiter: SendWaiter | undefined
   private receiveWaiter: ReceiveWaiter | undefined
   private _closed = false
-  /** Connections not yet closed: 'end' is published once the socket is closed and this is 0. */
-  private liveConnections = 0
+  /** Streams not yet closed: 'end' is published once the socket is closed and this is 0. */
+  private liveStreams = 0
   private ended = false
 
   /**
@@ -192,6 +194,7 @@ export abstract class Socket implements PipeOwner {
       interval: this.reconnectInterval,
       stopped: false,
       routingId: toRoutingId(options.routingId),
+      flushOnClose: false,
     }
     this.dialers.set(endpoint, d)
     this.addPipe(pipe)
@@ -223,12 +226,13 @@ export abstract class Socket implements PipeOwner {
       return
     }
     d.stream = stream
+    this.trackStream(stream)
     let connected = false
     // Errors before the Connection exists (ECONNREFUSED...) end in 'close' below.
     stream.on('error', (err) => debug('zmtp %s: %s: %s', this.type, address, err.message))
     stream.once('connect', () => {
       connected = true
-      if (d.stopped || this._closed) {
+      if (d.stopped && !d.flushOnClose) {
         stream.destroy()
         return
       }
@@ -261,6 +265,7 @@ export abstract class Socket implements PipeOwner {
       return
     }
     stream.on('error', (err) => debug('zmtp %s: %s: %s', this.type, address, err.message))
+    this.trackStream(stream)
     this.events.publish({ type: 'accept', address })
     const conn = new Connection(stream, this.connectionOptions(address))
     this.handshaking.add(conn)
@@ -292,7 +297,6 @@ export abstract class Socket implements PipeOwner {
 
   /** Hook one Connection to its pipe; `d` is set for outgoing connections. */
   private wire(conn: Connection, stream: net.Socket, d: Dialer | undefined): void {
-    this.liveConnections++
     let pipe: Pipe | undefined
     let error: ZmtpError | undefined
     conn.on('ready', (peer: PeerInfo) => {
@@ -333,7 +337,6 @@ export abstract class Socket implements PipeOwner {
       error = err
     })
     conn.on('close', (err?: ZmtpError) => {
-      this.liveConnections--
       this.handshaking.delete(conn)
       this.lingering.delete(conn)
       const e = err ?? error
@@ -355,12 +358,19 @@ export abstract class Socket implements PipeOwner {
         d.stream = undefined
         this.scheduleReconnect(d)
       }
+    })
+  }
+
+  private trackStream(stream: net.Socket): void {
+    this.liveStreams++
+    stream.once('close', () => {
+      this.liveStreams--
       if (this._closed) this.maybeEnd()
     })
   }
 
   private maybeEnd(): void {
-    if (this.ended || this.liveConnections > 0) return
+    if (this.ended || this.liveStreams > 0) return
     this.ended = true
     this.events.publish({ type: 'end' })
   }
@@ -577,9 +587,20 @@ export abstract class Socket implements PipeOwner {
     for (const d of this.dialers.values()) {
       d.stopped = true
       if (d.timer !== undefined) clearTimeout(d.timer)
-      // Still handshaking with messages queued and linger != 0: 'ready' flushes and closes it.
-      if (d.connection === undefined) d.stream?.destroy()
-      else if (!d.connection.isReady && (this.linger === 0 || d.pipe.pendingOut === 0)) d.connection.destroy()
+      if (d.connection?.isReady) continue // closed with the pipes below
+      // Still dialling or handshaking with messages queued and linger != 0: the pending attempt
+      // goes on ('ready' flushes and closes), bounded by linger; no new attempts are made.
+      d.flushOnClose = this.linger !== 0 && d.pipe.pendingOut > 0 && d.stream !== undefined
+      if (!d.flushOnClose) {
+        if (d.connection !== undefined) d.connection.destroy()
+        else d.stream?.destroy()
+      } else if (this.linger > 0) {
+        const timer = setTimeout(() => {
+          if (d.connection !== undefined && !d.connection.isReady) d.connection.destroy()
+          else if (d.connection === undefined) d.stream?.destroy()
+        }, this.linger)
+        d.stream!.once('close', () => clearTimeout(timer))
+      }
     }
     this.dialers.clear()
     for (const c of this.handshaking) c.destroy()
