@@ -115,6 +115,7 @@ function buildModel(root: Located): Model {
   const header: Field[] = []
   const messages: Message[] = []
   const fieldTypes = new Map<string, Field>()
+  let headerSeen = false
 
   for (const el of root.children) {
     if (el.name === 'define') {
@@ -130,7 +131,8 @@ function buildModel(root: Located): Model {
       defines.push({ name: dn, value: /^\d+$/.test(dv) ? Number(dv) : dv, description: description(el), file: el.file, line: el.line })
     } else if (el.name === 'header') {
       checkAttrs(el, [])
-      if (header.length > 0) fail(el, 'only one <header> is allowed')
+      if (headerSeen) fail(el, 'only one <header> is allowed')
+      headerSeen = true
       for (const f of el.children) header.push(buildField(f, true, defines, fieldTypes))
     } else if (el.name === 'message') {
       messages.push(buildMessage(el, messages, header, defines, fieldTypes))
