@@ -11,8 +11,18 @@ export interface RawCommand {
   data: Buffer
 }
 
+/**
+ * libzmq's PLAIN/CURVE code spells the ERROR prefix "\x05ERROR" in C, which the compiler reads
+ * as 0x5E + "RROR": libzmq sends (and only recognises) ERROR as the 5 bytes "^RROR" with no
+ * name length. We accept that form as ERROR.
+ */
+const LIBZMQ_ERROR_PREFIX = Buffer.from('^RROR', 'latin1')
+
 /** Splits a COMMAND frame body into name and data. */
 export function parseCommand(body: Buffer): RawCommand {
+  if (body.length >= 5 && body[0] === 0x5e && body.subarray(0, 5).equals(LIBZMQ_ERROR_PREFIX)) {
+    return { name: 'ERROR', data: body.subarray(5) }
+  }
   if (body.length < 1) throw new ZmtpError('ZMTP_BAD_COMMAND', 'empty command frame')
   const nameLen = body[0]!
   if (nameLen === 0) throw new ZmtpError('ZMTP_BAD_COMMAND', 'command with an empty name')

@@ -59,11 +59,8 @@ export class Handshake {
       this.step = 'null-ready'
       return
     }
-    const weServe = this.opts.plainServer === true
-    if (g.asServer === weServe) {
-      throw new ZmtpError('ZMTP_MECHANISM_MISMATCH', `both peers are PLAIN ${weServe ? 'servers' : 'clients'}`)
-    }
-    if (weServe) {
+    // The role comes from our own options only: libzmq 4.3 PLAIN servers send as-server = 0.
+    if (this.opts.plainServer === true) {
       this.step = 'plain-hello'
     } else {
       this.host.write(encodeHello(this.opts.plainUsername ?? '', this.opts.plainPassword ?? ''))
