@@ -153,9 +153,9 @@ export function format(msg: ZreLogMsg): string {
 
 // ---- helpers ----
 
-// Short ASCII strings (names, groups, endpoints) are faster to build by hand than through Buffer#toString.
+// Very short ASCII strings are faster to build by hand than through Buffer#toString (measured on Node 20).
 function text(b: Buffer, start: number, end: number): string {
-  if (end - start > 32) return b.toString('utf8', start, end)
+  if (end - start > 8) return b.toString('utf8', start, end)
   let s = ''
   for (let i = start; i < end; i++) {
     const c = b[i]!

@@ -318,7 +318,7 @@ function emitDecode(e: Emitter, model: Model): void {
           case 'number': {
             need(f.size!, fname)
             const expr =
-              f.size === 1 ? `f[${at()}]!` : f.size === 2 ? `(f[${at()}]! << 8) | f[${at(1)}]!` : f.size === 4 ? `f.readUInt32BE(${at()})` : `f.readBigUInt64BE(${at()})`
+              f.size === 1 ? `f[${at()}]!` : f.size === 2 ? `(f[${at()}]! << 8) | f[${at(1)}]!` : f.size === 4 ? `u32(f, ${at()})` : `f.readBigUInt64BE(${at()})`
             if (f.constant !== undefined) {
               e.line(`const ${x} = ${expr}`, `if (${x} !== ${constLit(f.constant)}) badConstant(${lit(`${ctx} ${fname}`)}, ${x}, ${constLit(f.constant)})`)
             } else e.line(`const ${x} = ${expr}`)
@@ -338,7 +338,7 @@ function emitDecode(e: Emitter, model: Model): void {
           case 'chunk': {
             const lenBytes = f.type === 'string' ? 1 : 4
             need(lenBytes, fname)
-            e.line(`const ${x}Len = ${lenBytes === 1 ? `f[${at()}]!` : `f.readUInt32BE(${at()})`}`)
+            e.line(`const ${x}Len = ${lenBytes === 1 ? `f[${at()}]!` : `u32(f, ${at()})`}`)
             adv(lenBytes)
             goDynamic()
             e.line(`if (${x}Len > end - p) truncated(${lit(`${ctx} ${fname}`)}, end)`)
@@ -349,20 +349,20 @@ function emitDecode(e: Emitter, model: Model): void {
           }
           case 'strings':
             need(4, fname)
-            e.line(`const ${x}Count = f.readUInt32BE(${at()})`)
+            e.line(`const ${x}Count = u32(f, ${at()})`)
             adv(4)
             goDynamic()
             e.line(`// each entry takes at least 4 bytes: a claimed count beyond that is refused before any allocation`)
             e.line(`if (${x}Count > (end - p) / 4) truncated(${lit(`${ctx} ${fname}`)}, end)`)
             e.line(`const ${x}: string[] = []`)
             e.block(`for (let i = 0; i < ${x}Count; i++) {`, () => {
-              e.line(`if (p + 4 > end) truncated(${lit(`${ctx} ${fname}`)}, end)`, 'const n = f.readUInt32BE(p)', 'p += 4')
+              e.line(`if (p + 4 > end) truncated(${lit(`${ctx} ${fname}`)}, end)`, 'const n = u32(f, p)', 'p += 4')
               e.line(`if (n > end - p) truncated(${lit(`${ctx} ${fname}`)}, end)`, `${x}.push(text(f, p, p + n))`, 'p += n')
             })
             break
           case 'hash':
             need(4, fname)
-            e.line(`const ${x}Count = f.readUInt32BE(${at()})`)
+            e.line(`const ${x}Count = u32(f, ${at()})`)
             adv(4)
             goDynamic()
             e.line(`// each entry takes at least 5 bytes: a claimed count beyond that is refused up front`)
@@ -371,7 +371,7 @@ function emitDecode(e: Emitter, model: Model): void {
             e.block(`for (let i = 0; i < ${x}Count; i++) {`, () => {
               e.line(`if (p >= end) truncated(${lit(`${ctx} ${fname}`)}, end)`, 'const kn = f[p]!', 'p += 1')
               e.line(`if (kn + 4 > end - p) truncated(${lit(`${ctx} ${fname}`)}, end)`, 'const k = text(f, p, p + kn)', 'p += kn')
-              e.line('const vn = f.readUInt32BE(p)', 'p += 4')
+              e.line('const vn = u32(f, p)', 'p += 4')
               e.line(`if (vn > end - p) truncated(${lit(`${ctx} ${fname}`)}, end)`, `${x}.set(k, text(f, p, p + vn))`, 'p += vn')
             })
             break
@@ -434,13 +434,20 @@ function emitHelpers(e: Emitter, model: Model, uses: (...t: string[]) => boolean
   const decodesText = model.messages.some((m) => m.fields.some((f) => ['string', 'longstr', 'strings', 'hash'].includes(f.type)))
   e.line('// ---- helpers ----', '')
   if (decodesText) {
-    e.line('// Short ASCII strings (names, groups, endpoints) are faster to build by hand than through Buffer#toString.')
+    e.line('// Very short ASCII strings are faster to build by hand than through Buffer#toString (measured on Node 20).')
     e.block('function text(b: Buffer, start: number, end: number): string {', () => {
-      e.line(`if (end - start > 32) return b.toString('utf8', start, end)`, `let s = ''`)
+      e.line(`if (end - start > 8) return b.toString('utf8', start, end)`, `let s = ''`)
       e.block('for (let i = start; i < end; i++) {', () => {
         e.line('const c = b[i]!', `if (c > 0x7f) return b.toString('utf8', start, end)`, 's += String.fromCharCode(c)')
       })
       e.line('return s')
+    })
+    e.line('')
+  }
+  if (model.messages.some((m) => m.fields.some((f) => ['longstr', 'strings', 'hash', 'chunk'].includes(f.type) || (f.type === 'number' && f.size === 4)))) {
+    e.line('// Big-endian uint32 without Buffer#readUInt32BE\'s argument checks: callers have bounds-checked already.')
+    e.block('function u32(b: Buffer, p: number): number {', () => {
+      e.line('return b[p]! * 0x1000000 + ((b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!)')
     })
     e.line('')
   }
