@@ -103,3 +103,9 @@ t.test('READY captured from libzmq 4.3.5 (zeromq.js Dealer) decodes; we encode t
   t.equal(m.get('identity')!.length, 0, 'empty Identity')
   t.equal(c.encodeReady([['Socket-Type', Buffer.from('DEALER')], ['Identity', Buffer.alloc(0)]]).toString('hex'), hex)
 })
+
+t.test("libzmq's misspelt ERROR (\"^RROR\", captured from libzmq 4.3.4 rejecting a PLAIN client) parses as ERROR", async (t) => {
+  const cmd = parseWire(Buffer.from('04095e52524f5203343030', 'hex'))
+  t.equal(cmd.name, 'ERROR')
+  t.equal(c.decodeError(cmd.data), '400')
+})

@@ -3,6 +3,9 @@ import * as net from 'node:net'
 import { once } from 'node:events'
 import { Connection, type ConnectionOptions, type PeerInfo } from '../../../zmtp/connection/connection.ts'
 import type { ZmtpError } from '../../../zmtp/errors.ts'
+import { FrameDecoder } from '../../../zmtp/codec/frame-decoder.ts'
+import { encodeGreeting } from '../../../zmtp/codec/greeting.ts'
+import { encodeReady, parseCommand } from '../../../zmtp/codec/commands.ts'
 
 export function options(o: Partial<ConnectionOptions> = {}): ConnectionOptions {
   return {
@@ -102,3 +105,66 @@ export function connection(stream: net.Socket, o: Partial<ConnectionOptions> = {
 }
 
 export const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * A hand-driven peer on a raw socket: it parses what our Connection sends (greeting, then
+ * frames) and lets the test write any bytes back, valid or not.
+ */
+export class RawPeer {
+  greeting: Buffer | undefined
+  readonly commands: { name: string; data: Buffer }[] = []
+  readonly messages: Buffer[][] = []
+  closed = false
+  private buf = Buffer.alloc(0)
+  private readonly decoder: FrameDecoder
+  private waiters: (() => void)[] = []
+
+  constructor(readonly socket: net.Socket) {
+    this.decoder = new FrameDecoder({
+      onMessage: (f) => this.messages.push(f.map((b) => Buffer.from(b))),
+      onCommand: (b) => {
+        const c = parseCommand(b)
+        this.commands.push({ name: c.name, data: Buffer.from(c.data) })
+      },
+    })
+    socket.on('data', (d: Buffer) => {
+      if (this.greeting === undefined) {
+        this.buf = Buffer.concat([this.buf, d])
+        if (this.buf.length < 64) return
+        this.greeting = this.buf.subarray(0, 64)
+        d = this.buf.subarray(64)
+      }
+      this.decoder.push(d)
+      this.wake()
+    })
+    socket.on('error', () => {})
+    socket.on('close', () => {
+      this.closed = true
+      this.wake()
+    })
+  }
+
+  private wake(): void {
+    const w = this.waiters
+    this.waiters = []
+    for (const f of w) f()
+  }
+
+  /** Resolves once `pred` holds (checked after every chunk and at close). */
+  async until(pred: () => boolean): Promise<void> {
+    while (!pred()) {
+      if (this.closed) throw new Error('raw peer closed while waiting')
+      await new Promise<void>((r) => this.waiters.push(r))
+    }
+  }
+
+  write(b: Buffer): void {
+    this.socket.write(b)
+  }
+
+  /** Greeting + READY of a well-behaved NULL peer. */
+  handshake(socketType = 'ROUTER', minor = 1): void {
+    this.write(encodeGreeting({ mechanism: 'NULL', asServer: false, minor }))
+    this.write(encodeReady([['Socket-Type', Buffer.from(socketType)]]))
+  }
+}
