@@ -13,6 +13,15 @@ export interface XmlElement {
 }
 
 const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }
+// Sticky regexes match at `lastIndex` without copying the rest of the source.
+const CLOSE = /<\/([A-Za-z_][\w.:-]*)\s*>/y
+const OPEN = /<([A-Za-z_][\w.:-]*)/y
+const SPACE = /\s*/y
+const ATTR = /([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/y
+const match = (re: RegExp, source: string, at: number): RegExpExecArray | null => {
+  re.lastIndex = at
+  return re.exec(source)
+}
 
 export function parseXml(source: string, file: string): XmlElement {
   let pos = 0
@@ -65,25 +74,25 @@ export function parseXml(source: string, file: string): XmlElement {
       advance(i + 3)
     } else if (source.startsWith('<!', pos)) skipTo('>', 'declaration')
     else if (source.startsWith('</', pos)) {
-      const m = /^<\/([A-Za-z_][\w.:-]*)\s*>/.exec(source.slice(pos, pos + 200))
+      const m = match(CLOSE, source, pos)
       if (!m) fail('malformed closing tag')
       if (stack.length === 1 || top.name !== m![1]) fail(`unexpected </${m![1]}>` + (stack.length > 1 ? ` (open element is <${top.name}> from line ${top.line})` : ''))
       stack.pop()
       advance(pos + m![0].length)
     } else {
       const start = line
-      const nm = /^<([A-Za-z_][\w.:-]*)/.exec(source.slice(pos, pos + 200))
+      const nm = match(OPEN, source, pos)
       if (!nm) fail('malformed tag')
       advance(pos + nm![0].length)
       const el: XmlElement = { name: nm![1]!, attrs: {}, children: [], text: '', line: start }
       let selfClosing = false
       for (;;) {
-        const ws = /^\s*/.exec(source.slice(pos))![0]
+        const ws = match(SPACE, source, pos)![0]
         advance(pos + ws.length)
         if (pos >= source.length) fail(`unterminated <${el.name}> tag`, start)
         if (source.startsWith('/>', pos)) { selfClosing = true; advance(pos + 2); break }
         if (source[pos] === '>') { advance(pos + 1); break }
-        const am = /^([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/.exec(source.slice(pos))
+        const am = match(ATTR, source, pos)
         if (!am) fail(`malformed attribute in <${el.name}>`)
         const attrLine = line
         if (am![1]! in el.attrs) fail(`duplicate attribute '${am![1]}' in <${el.name}>`)
