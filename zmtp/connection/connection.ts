@@ -91,6 +91,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
   private readonly isPubSide: boolean
   private peerInfo: PeerInfo | undefined
   private use31 = true
+  private inputPaused = false
   /** Chunks received; heartbeat timers compare it to detect liveness. */
   rx = 0
 
@@ -189,14 +190,33 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
     this.flush()
   }
 
+  /**
+   * Stops reading: no 'message' until resumeInput(). Used by the socket layer for its receive
+   * high-water mark and by the PLAIN server while authenticate() runs. Takes effect at once,
+   * also when called from a 'message' listener.
+   */
   pauseInput(): void {
+    if (this.inputPaused) return
+    this.inputPaused = true
     this.decoder.pause()
     this.stream.pause()
   }
 
+  /** Resumes reading; held messages are delivered from a microtask, never inside this call. */
   resumeInput(): void {
+    if (!this.inputPaused) return
+    this.inputPaused = false
     if (this.state === State.Closed || this.state === State.Closing) return
     this.stream.resume()
+    queueMicrotask(this.drainHeld)
+  }
+
+  get isInputPaused(): boolean {
+    return this.inputPaused
+  }
+
+  private readonly drainHeld = (): void => {
+    if (this.inputPaused || this.state === State.Closed || this.state === State.Closing) return
     try {
       this.decoder.resume()
     } catch (e) {

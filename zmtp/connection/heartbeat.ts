@@ -7,6 +7,8 @@ import { ZmtpError } from '../errors.ts'
 export interface HeartbeatHost {
   /** Bumped by the connection for every chunk received. */
   readonly rx: number
+  /** While we hold input back ourselves, silence is our doing, not the peer's. */
+  readonly isInputPaused: boolean
   sendPing(): void
   fail(err: ZmtpError): void
 }
@@ -33,7 +35,7 @@ export class Heartbeat {
     const seen = this.host.rx
     this.pingTimeout = setTimeout(() => {
       this.pingTimeout = undefined
-      if (this.host.rx === seen) {
+      if (this.host.rx === seen && !this.host.isInputPaused) {
         this.host.fail(new ZmtpError('ZMTP_HEARTBEAT_TIMEOUT', `no traffic within ${this.timeoutMs} ms after PING`))
       }
     }, this.timeoutMs)
@@ -46,7 +48,7 @@ export class Heartbeat {
     const seen = this.host.rx
     this.ttlTimer = setTimeout(() => {
       this.ttlTimer = undefined
-      if (this.host.rx === seen) {
+      if (this.host.rx === seen && !this.host.isInputPaused) {
         this.host.fail(new ZmtpError('ZMTP_HEARTBEAT_TIMEOUT', `peer silent for its advertised TTL of ${ttlMs} ms`))
       }
     }, ttlMs)
