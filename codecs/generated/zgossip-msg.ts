@@ -105,12 +105,12 @@ function encodePublish(msg: Publish): Buffer[] {
   b[2] = 2
   b[3] = 1
   b[4] = keyLen
-  b.write(msg.key, 5)
+  put(b, msg.key, 5, keyLen)
   let p = 5 + keyLen
-  b.writeUInt32BE(valueLen, p)
-  b.write(msg.value, p + 4)
+  w32(b, p, valueLen)
+  put(b, msg.value, p + 4, valueLen)
   p += 4 + valueLen
-  b.writeUInt32BE(msg.ttl, p)
+  w32(b, p, msg.ttl)
   return [b]
 }
 
@@ -267,6 +267,20 @@ function text(b: Buffer, start: number, end: number): string {
 // Big-endian uint32 without Buffer#readUInt32BE's argument checks: callers have bounds-checked already.
 function u32(b: Buffer, p: number): number {
   return b[p]! * 0x1000000 + ((b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!)
+}
+
+// ASCII text (byte length = length) is copied by hand: twice as fast as Buffer#write for short strings.
+function put(b: Buffer, s: string, p: number, bytes: number): void {
+  if (bytes === s.length && bytes < 64) {
+    for (let i = 0; i < bytes; i++) b[p + i] = s.charCodeAt(i)
+  } else b.write(s, p)
+}
+
+function w32(b: Buffer, p: number, v: number): void {
+  b[p] = v >>> 24
+  b[p + 1] = (v >>> 16) & 0xff
+  b[p + 2] = (v >>> 8) & 0xff
+  b[p + 3] = v & 0xff
 }
 
 function truncated(where: string, size: number): never {

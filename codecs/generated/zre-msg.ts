@@ -199,28 +199,31 @@ function encodeHello(msg: Hello): Buffer[] {
   b[4] = msg.sequence >>> 8
   b[5] = msg.sequence & 0xff
   b[6] = endpointLen
-  b.write(msg.endpoint, 7)
+  put(b, msg.endpoint, 7, endpointLen)
   let p = 7 + endpointLen
-  b.writeUInt32BE(msg.groups.length, p)
+  w32(b, p, msg.groups.length)
   p += 4
   for (const s of msg.groups) {
-    const n = b.write(s, p + 4)
-    b.writeUInt32BE(n, p)
+    const n = Buffer.byteLength(s)
+    w32(b, p, n)
+    put(b, s, p + 4, n)
     p += 4 + n
   }
   b[p] = msg.status
   p += 1
   b[p] = nameLen
-  b.write(msg.name, p + 1)
+  put(b, msg.name, p + 1, nameLen)
   p += 1 + nameLen
-  b.writeUInt32BE(msg.headers.size, p)
+  w32(b, p, msg.headers.size)
   p += 4
   for (const [k, val] of msg.headers) {
-    const kn = b.write(k, p + 1)
+    const kn = Buffer.byteLength(k)
     b[p] = kn
+    put(b, k, p + 1, kn)
     p += 1 + kn
-    const vn = b.write(val, p + 4)
-    b.writeUInt32BE(vn, p)
+    const vn = Buffer.byteLength(val)
+    w32(b, p, vn)
+    put(b, val, p + 4, vn)
     p += 4 + vn
   }
   return [b]
@@ -250,7 +253,7 @@ function encodeShout(msg: Shout): Buffer[] {
   b[4] = msg.sequence >>> 8
   b[5] = msg.sequence & 0xff
   b[6] = groupLen
-  b.write(msg.group, 7)
+  put(b, msg.group, 7, groupLen)
   return [b, ...msg.content]
 }
 
@@ -267,7 +270,7 @@ function encodeJoin(msg: Join): Buffer[] {
   b[4] = msg.sequence >>> 8
   b[5] = msg.sequence & 0xff
   b[6] = groupLen
-  b.write(msg.group, 7)
+  put(b, msg.group, 7, groupLen)
   let p = 7 + groupLen
   b[p] = msg.status
   return [b]
@@ -286,7 +289,7 @@ function encodeLeave(msg: Leave): Buffer[] {
   b[4] = msg.sequence >>> 8
   b[5] = msg.sequence & 0xff
   b[6] = groupLen
-  b.write(msg.group, 7)
+  put(b, msg.group, 7, groupLen)
   let p = 7 + groupLen
   b[p] = msg.status
   return [b]
@@ -330,10 +333,10 @@ function encodeElect(msg: Elect): Buffer[] {
   b[4] = msg.sequence >>> 8
   b[5] = msg.sequence & 0xff
   b[6] = groupLen
-  b.write(msg.group, 7)
+  put(b, msg.group, 7, groupLen)
   let p = 7 + groupLen
   b[p] = challengerIdLen
-  b.write(msg.challengerId, p + 1)
+  put(b, msg.challengerId, p + 1, challengerIdLen)
   return [b]
 }
 
@@ -351,10 +354,10 @@ function encodeLeader(msg: Leader): Buffer[] {
   b[4] = msg.sequence >>> 8
   b[5] = msg.sequence & 0xff
   b[6] = groupLen
-  b.write(msg.group, 7)
+  put(b, msg.group, 7, groupLen)
   let p = 7 + groupLen
   b[p] = leaderIdLen
-  b.write(msg.leaderId, p + 1)
+  put(b, msg.leaderId, p + 1, leaderIdLen)
   return [b]
 }
 
@@ -657,6 +660,20 @@ function text(b: Buffer, start: number, end: number): string {
 // Big-endian uint32 without Buffer#readUInt32BE's argument checks: callers have bounds-checked already.
 function u32(b: Buffer, p: number): number {
   return b[p]! * 0x1000000 + ((b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!)
+}
+
+// ASCII text (byte length = length) is copied by hand: twice as fast as Buffer#write for short strings.
+function put(b: Buffer, s: string, p: number, bytes: number): void {
+  if (bytes === s.length && bytes < 64) {
+    for (let i = 0; i < bytes; i++) b[p + i] = s.charCodeAt(i)
+  } else b.write(s, p)
+}
+
+function w32(b: Buffer, p: number, v: number): void {
+  b[p] = v >>> 24
+  b[p + 1] = (v >>> 16) & 0xff
+  b[p + 2] = (v >>> 8) & 0xff
+  b[p + 3] = v & 0xff
 }
 
 function truncated(where: string, size: number): never {
