@@ -255,8 +255,9 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
       // Let the ERROR reach the peer before the socket goes; a peer that never closes its side
       // is cut off after the linger time.
       const s = this.stream
+      // Input is discarded from now on, but still read so the peer's FIN can close the socket.
       s.removeListener('data', this.onData)
-      s.pause()
+      s.resume()
       this.finish(err)
       s.end(encodeError(reason))
       setTimeout(() => s.destroy(), LINGER_MS).unref()

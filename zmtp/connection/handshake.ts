@@ -3,8 +3,10 @@
 
 import { ZmtpError } from '../errors.ts'
 import type { Greeting } from '../codec/greeting.ts'
+import { encodeCommand } from '../codec/frame.ts'
+import { encodeMetadata } from '../codec/metadata.ts'
 import {
-  decodeError, decodeHello, decodeProperties, decodeWelcome, encodeHello, encodeInitiate, encodeReady, encodeWelcome,
+  decodeError, decodeHello, decodeProperties, decodeWelcome, encodeHello, encodeWelcome,
 } from '../codec/commands.ts'
 import { isCompatible, isSocketTypeName, type SocketTypeName } from '../socket-type.ts'
 import type { ConnectionOptions, PeerInfo } from './connection.ts'
@@ -37,9 +39,17 @@ export class Handshake {
   private version = { major: 3, minor: 1 }
   private userId: string | undefined
 
+  /** Our metadata, encoded up front so bad options throw from the constructor, not mid-handshake. */
+  private readonly ourProperties: Buffer
+  private readonly hello: Buffer | undefined
+
   constructor(host: HandshakeHost, opts: ConnectionOptions) {
     this.host = host
     this.opts = opts
+    this.ourProperties = encodeMetadata(this.properties())
+    this.hello = opts.mechanism === 'PLAIN' && opts.plainServer !== true
+      ? encodeHello(opts.plainUsername ?? '', opts.plainPassword ?? '')
+      : undefined
   }
 
   stop(): void {
@@ -55,7 +65,7 @@ export class Handshake {
       throw new ZmtpError(code, `peer uses mechanism ${g.mechanism}, we use ${ours}`)
     }
     if (ours === 'NULL') {
-      this.host.write(encodeReady(this.properties()))
+      this.host.write(encodeCommand('READY', this.ourProperties))
       this.step = 'null-ready'
       return
     }
@@ -63,7 +73,7 @@ export class Handshake {
     if (this.opts.plainServer === true) {
       this.step = 'plain-hello'
     } else {
-      this.host.write(encodeHello(this.opts.plainUsername ?? '', this.opts.plainPassword ?? ''))
+      this.host.write(this.hello!)
       this.step = 'plain-welcome'
     }
   }
@@ -83,7 +93,7 @@ export class Handshake {
       case 'plain-welcome':
         this.expect(name, 'WELCOME')
         decodeWelcome(data)
-        this.host.write(encodeInitiate(this.properties()))
+        this.host.write(encodeCommand('INITIATE', this.ourProperties))
         this.step = 'plain-ready'
         return
       case 'plain-hello': {
@@ -97,7 +107,7 @@ export class Handshake {
         this.expect(name, 'INITIATE')
         const props = decodeProperties(data)
         if (this.checkPeerType(props) === undefined) return
-        this.host.write(encodeReady(this.properties()))
+        this.host.write(encodeCommand('READY', this.ourProperties))
         this.finish(props)
         return
       }

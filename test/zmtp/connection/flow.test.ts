@@ -99,3 +99,12 @@ t.test('send() before ready is a programming error (EFSM)', async (t) => {
   t.teardown(() => conn.destroy())
   t.throws(() => conn.send([Buffer.from('x')]), { code: 'EFSM' })
 })
+
+t.test('bad options throw from the constructor, not later from the network path', async (t) => {
+  const l = await listen()
+  t.teardown(() => l.close())
+  const s = await connectTcp(l.port)
+  t.teardown(() => s.destroy())
+  t.throws(() => connection(s, { mechanism: 'PLAIN', plainUsername: 'u'.repeat(256), plainPassword: '' }), RangeError)
+  t.throws(() => connection(s, { metadata: new Map([['bad name', Buffer.alloc(0)]]) }), RangeError)
+})
