@@ -8,3 +8,7 @@ export { ModelError } from './generator/model-error.ts'
 export { readModel, parseModel } from './generator/model-reader.ts'
 export { generate, generateFromModel, type Generated, type GenerateOptions } from './generator/generate.ts'
 export type { Model, Message, Field, FieldType, Define } from './generator/model.ts'
+// fast-check support: these modules only import fast-check's types; pass the fast-check module in.
+export * as zreMsgArbitraries from './generated/zre-msg.arbitraries.ts'
+export * as zreLogMsgArbitraries from './generated/zre-log-msg.arbitraries.ts'
+export * as zgossipMsgArbitraries from './generated/zgossip-msg.arbitraries.ts'
