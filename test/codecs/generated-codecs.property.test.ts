@@ -109,3 +109,29 @@ function suite<M extends { type: string }>(name: string, codec: Codec<M>, arbs: 
 suite('zre_msg', zreMsg as unknown as Codec<zreMsg.ZreMsg>, zreMsgArb as unknown as Arbs<zreMsg.ZreMsg>)
 suite('zre_log_msg', zreLogMsg as unknown as Codec<zreLogMsg.ZreLogMsg>, zreLogMsgArb as unknown as Arbs<zreLogMsg.ZreLogMsg>)
 suite('zgossip_msg', zgossipMsg as unknown as Codec<zgossipMsg.ZgossipMsg>, zgossipMsgArb as unknown as Arbs<zgossipMsg.ZgossipMsg>)
+
+t.test('ZGOSSIP wire layout (signature 0, version 1 header, ids by position)', async (t) => {
+  t.same(zgossipMsg.ZgossipMsgId, { HELLO: 1, PUBLISH: 2, PING: 3, PONG: 4, INVALID: 5 })
+  const pub = zgossipMsg.encode({ type: 'PUBLISH', key: 'k1', value: 'tcp://127.0.0.1:5555', ttl: 30000 })
+  t.same(pub.map((b) => b.toString('hex')), ['aaa00201' + '02' + '6b31' + '00000014' + Buffer.from('tcp://127.0.0.1:5555').toString('hex') + '00007530'])
+  t.same(zgossipMsg.encode({ type: 'PING' }).map((b) => b.toString('hex')), ['aaa00301'])
+  const badVersion = Buffer.from('aaa00302', 'hex')
+  t.throws(() => zgossipMsg.decode([badVersion]), { code: 'CODEC_BAD_CONSTANT' })
+  t.throws(() => zgossipMsg.decode([Buffer.from('aaa10301', 'hex')]), { code: 'CODEC_BAD_SIGNATURE' }, 'a ZRE signature is not a ZGOSSIP one')
+})
+
+t.test('ZRE log defines and an 8-byte time near 2^64', async (t) => {
+  t.same([zreLogMsg.LEVEL_ERROR, zreLogMsg.LEVEL_WARNING, zreLogMsg.LEVEL_INFO], [1, 2, 3])
+  t.same([zreLogMsg.EVENT_JOIN, zreLogMsg.EVENT_LEAVE, zreLogMsg.EVENT_ENTER, zreLogMsg.EVENT_EXIT, zreLogMsg.EVENT_SEND, zreLogMsg.EVENT_RECV], [1, 2, 3, 4, 5, 6])
+  const msg: zreLogMsg.ZreLogMsg = { type: 'LOG', level: zreLogMsg.LEVEL_INFO, event: zreLogMsg.EVENT_SEND, node: 1, peer: 2, time: 2n ** 64n - 1n, data: '' }
+  const [frame] = zreLogMsg.encode(msg)
+  t.equal(frame!.subarray(9, 17).toString('hex'), 'ffffffffffffffff')
+  t.same(zreLogMsg.decode([frame!]), msg)
+})
+
+t.test('ZRE: strings over 255 bytes are refused, not truncated', async (t) => {
+  t.throws(() => zreMsg.encode({ type: 'JOIN', sequence: 1, group: 'g'.repeat(256), status: 0 }), { code: 'CODEC_STRING_TOO_LONG' })
+  t.throws(() => zreMsg.encode({ type: 'HELLO', sequence: 1, endpoint: '', groups: [], status: 0, name: 'ü'.repeat(128), headers: new Map() }), { code: 'CODEC_STRING_TOO_LONG' })
+  t.equal(zreMsg.encode({ type: 'JOIN', sequence: 1, group: 'g'.repeat(255), status: 0 })[0]![6], 255)
+  t.throws(() => zreMsg.encode({ type: 'PING', sequence: 65536 }), { code: 'CODEC_BAD_VALUE' })
+})
