@@ -16,8 +16,8 @@ export interface AnySocket {
 export type Maker = (type: string, options: Record<string, unknown>) => AnySocket | Promise<AnySocket>
 
 export interface Check {
-  same(a: unknown, b: unknown, msg?: string): unknown
-  ok(v: unknown, msg?: string): unknown
+  same(a: unknown, b: unknown, msg: string): unknown
+  ok(v: unknown, msg: string): unknown
 }
 
 const big = (n: number, seed: number) => {
@@ -107,10 +107,10 @@ export function scenarios(payloads: Buffer[][] = PAYLOADS): Scenario[] {
     bOptions: { routingId: 'router-b', mandatory: true },
     async run(a, b, t) {
       await retry(() => a.send(['router-b', 'hi']))
-      t.same(await b.receive(), [Buffer.from('router-a'), Buffer.from('hi')])
+      t.same(await b.receive(), [Buffer.from('router-a'), Buffer.from('hi')], 'frames match')
       for (const p of payloads) {
         await b.send(['router-a', ...p])
-        t.same(await a.receive(), [Buffer.from('router-b'), ...p])
+        t.same(await a.receive(), [Buffer.from('router-b'), ...p], 'frames match')
       }
     },
   })
@@ -121,9 +121,9 @@ export function scenarios(payloads: Buffer[][] = PAYLOADS): Scenario[] {
     async run(a, b, t) {
       for (const p of payloads) {
         await a.send(p)
-        t.same(await b.receive(), p)
+        t.same(await b.receive(), p, 'frames match')
         await b.send(p)
-        t.same(await a.receive(), p)
+        t.same(await a.receive(), p, 'frames match')
       }
     },
   })
@@ -151,7 +151,7 @@ export function scenarios(payloads: Buffer[][] = PAYLOADS): Scenario[] {
         const m = await router.receive()
         t.same(m, [Buffer.from('req'), Buffer.alloc(0), ...p], 'envelope: id, delimiter, body')
         await router.send([m[0]!, Buffer.alloc(0), ...p])
-        t.same(await req.receive(), p)
+        t.same(await req.receive(), p, 'frames match')
       }
     },
   })
@@ -162,9 +162,9 @@ export function scenarios(payloads: Buffer[][] = PAYLOADS): Scenario[] {
     async run(dealer, rep, t) {
       for (const p of payloads) {
         await dealer.send([Buffer.alloc(0), ...p])
-        t.same(await rep.receive(), p)
+        t.same(await rep.receive(), p, 'frames match')
         await rep.send(p)
-        t.same(await dealer.receive(), [Buffer.alloc(0), ...p])
+        t.same(await dealer.receive(), [Buffer.alloc(0), ...p], 'frames match')
       }
     },
   })
@@ -174,7 +174,7 @@ export function scenarios(payloads: Buffer[][] = PAYLOADS): Scenario[] {
     b: 'Pull',
     async run(push, pull, t) {
       for (const p of payloads) await push.send(p)
-      for (const p of payloads) t.same(await pull.receive(), p)
+      for (const p of payloads) t.same(await pull.receive(), p, 'frames match')
     },
   })
   list.push({
@@ -184,9 +184,9 @@ export function scenarios(payloads: Buffer[][] = PAYLOADS): Scenario[] {
     async run(a, b, t) {
       for (const p of payloads) {
         await a.send(p)
-        t.same(await b.receive(), p)
+        t.same(await b.receive(), p, 'frames match')
         await b.send(p)
-        t.same(await a.receive(), p)
+        t.same(await a.receive(), p, 'frames match')
       }
     },
   })
