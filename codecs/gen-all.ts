@@ -1,18 +1,28 @@
-// `npm run gen` regenerates codecs/generated/ from codecs/models/*.xml; `npm run gen:check` (CI) exits 1
-// if any committed generated file differs from fresh output, is missing, or is left over.
+// `npm run gen` regenerates codecs/generated/ from codecs/models/*.xml, and the generator's test fixture
+// (test/codecs/fixtures/generated/, committed so tsc checks the output of every field type);
+// `npm run gen:check` (CI) exits 1 if any committed generated file differs from fresh output, is missing,
+// or is left over.
 import { fileURLToPath } from 'node:url'
 import { ModelError } from './generator/model-error.ts'
-import { syncGenerated } from './generator/sync.ts'
+import { modelsIn, syncGenerated } from './generator/sync.ts'
 
-const here = fileURLToPath(new URL('.', import.meta.url))
+const root = fileURLToPath(new URL('..', import.meta.url))
 const check = process.argv.includes('--check')
+const TARGETS = [
+  { models: modelsIn(`${root}codecs/models`), out: 'codecs/generated', errorModule: '../codec-error.ts' },
+  { models: [`${root}test/codecs/fixtures/all_types.xml`], out: 'test/codecs/fixtures/generated', errorModule: '../../../../codecs/codec-error.ts' },
+]
 
 try {
-  const { written, problems } = syncGenerated(`${here}models`, `${here}generated`, { check, errorModule: '../codec-error.ts' })
-  for (const f of written) console.log(`wrote codecs/generated/${f}`)
-  for (const p of problems) console.error(`codecs/generated: ${p}`)
-  if (check) console.error(problems.length ? `gen:check: ${problems.length} problem(s); run npm run gen and commit` : 'gen:check: generated codecs are up to date')
-  process.exitCode = problems.length ? 1 : 0
+  let problems = 0
+  for (const target of TARGETS) {
+    const r = syncGenerated(target.models, root + target.out, { check, errorModule: target.errorModule })
+    for (const f of r.written) console.log(`wrote ${target.out}/${f}`)
+    for (const p of r.problems) console.error(`${target.out}: ${p}`)
+    problems += r.problems.length
+  }
+  if (check) console.error(problems ? `gen:check: ${problems} problem(s); run npm run gen and commit` : 'gen:check: generated codecs are up to date')
+  process.exitCode = problems ? 1 : 0
 } catch (err) {
   if (!(err instanceof ModelError)) throw err
   console.error(err.message)

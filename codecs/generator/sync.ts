@@ -10,10 +10,18 @@ export interface SyncResult {
   problems: string[]
 }
 
-export function syncGenerated(modelsDir: string, outDir: string, opts: { check: boolean; errorModule: string }): SyncResult {
+/** The models of a directory: every *.xml file in it (fragments that are only included live elsewhere). */
+export function modelsIn(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.xml'))
+    .sort()
+    .map((f) => join(dir, f))
+}
+
+export function syncGenerated(models: string[], outDir: string, opts: { check: boolean; errorModule: string }): SyncResult {
   const expected = new Map<string, string>()
-  for (const name of readdirSync(modelsDir).filter((f) => f.endsWith('.xml')).sort()) {
-    for (const [file, text] of generate(join(modelsDir, name), { errorModule: opts.errorModule }).files) {
+  for (const model of models) {
+    for (const [file, text] of generate(model, { errorModule: opts.errorModule }).files) {
       if (expected.has(file)) throw new Error(`two models generate ${file}`)
       expected.set(file, text)
     }
