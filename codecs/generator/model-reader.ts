@@ -147,7 +147,8 @@ function buildModel(root: Located): Model {
     name: name!,
     typeName: pascal(name!),
     moduleName: kebab(name!),
-    title: root.attrs['title'] ?? name!,
+    // one line: it goes into // comments and headings
+    title: (root.attrs['title'] ?? name!).replace(/\s+/g, ' ').trim(),
     signature,
     description: description(root),
     defines,
