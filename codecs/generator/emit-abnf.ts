@@ -17,6 +17,23 @@ function abnfType(f: Field): string {
   }
 }
 
+const hexBytes = (b: Buffer): string => '%x' + [...b].map((x) => x.toString(16).toUpperCase().padStart(2, '0')).join('.')
+
+// The exact bytes of a constant field, in ABNF terminal values.
+function constantBytes(f: Field): string {
+  if (f.type === 'number') {
+    const b = Buffer.alloc(f.size!)
+    let v = BigInt(f.constant as number | bigint)
+    for (let i = f.size! - 1; i >= 0; i--, v >>= 8n) b[i] = Number(v & 0xffn)
+    return f.size === 1 ? `%d${b[0]}` : hexBytes(b)
+  }
+  const text = Buffer.from(String(f.constant))
+  const len = Buffer.alloc(f.type === 'string' ? 1 : 4)
+  if (f.type === 'string') len[0] = text.length
+  else len.writeUInt32BE(text.length)
+  return text.length ? `${hexBytes(len)} ${hexBytes(text)}` : hexBytes(len)
+}
+
 function pad(s: string, n = 20): string {
   return s.length >= n ? s + ' ' : s.padEnd(n)
 }
@@ -66,8 +83,9 @@ export function emitAbnf(model: Model, source: string): string {
       const rule = fieldRule(mk, f)
       if (defined.has(rule)) continue
       defined.add(rule)
-      const value = f.constant === undefined ? abnfType(f) : f.type === 'number' ? `%d${String(f.constant)}` : `${abnfType(f)} ; = "${String(f.constant)}"`
-      out.push(`${pad(rule)}= ${value}${f.description ? `${f.constant !== undefined && f.type !== 'number' ? ',' : ' ;'} ${oneLine(f.description)}` : ''}`)
+      const value = f.constant === undefined ? abnfType(f) : constantBytes(f)
+      const note = [f.constant !== undefined ? `constant ${typeof f.constant === 'string' ? JSON.stringify(f.constant) : String(f.constant)}` : '', oneLine(f.description)].filter((x) => x).join(': ')
+      out.push(`${pad(rule)}= ${value}${note ? ` ; ${note}` : ''}`)
     }
     out.push('')
   }
