@@ -45,7 +45,7 @@ const messages: fc.Arbitrary<ZreMsg> = fc.oneof(
     groups: fc.array(text, { maxLength: 5 }),
     status,
     name: text,
-    headers: fc.dictionary(text, text, { maxKeys: 4 }).map((o) => new Map(Object.entries(o))),
+    headers: fc.dictionary(text.filter((k) => k !== '__proto__'), text, { maxKeys: 4 }).map((o) => new Map(Object.entries(o))),
   }),
   fc.record({ type: fc.constant('WHISPER' as const), sequence: seq, content: frame.map((f) => [f]) }),
   fc.record({ type: fc.constant('SHOUT' as const), sequence: seq, group: text, content: frame.map((f) => [f]) }),
