@@ -171,6 +171,8 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
     this.decoder.stop()
     this.flush()
     this.stream.end()
+    // Keep reading (and discarding) even if input was paused, so the peer's FIN is seen.
+    this.stream.resume()
     setTimeout(() => this.stream.destroy(), LINGER_MS).unref()
   }
 
