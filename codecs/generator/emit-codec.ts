@@ -434,13 +434,25 @@ function emitHelpers(e: Emitter, model: Model, uses: (...t: string[]) => boolean
   const decodesText = model.messages.some((m) => m.fields.some((f) => ['string', 'longstr', 'strings', 'hash'].includes(f.type)))
   e.line('// ---- helpers ----', '')
   if (decodesText) {
-    e.line('// Very short ASCII strings are faster to build by hand than through Buffer#toString (measured on Node 20).')
+    e.line(
+      "// Buffer#toString goes through a JS wrapper that re-validates its arguments; the native utf8Slice it ends in",
+      "// is ~10 % faster on HELLO decode (Node 20). It is not a documented API, hence the fallback. Offsets are",
+      '// always bounds-checked before a call. Very short ASCII strings are faster to build by hand.',
+    )
+    e.line("const utf8Slice = (Buffer.prototype as unknown as { utf8Slice?: (this: Buffer, start: number, end: number) => string }).utf8Slice")
     e.block('function text(b: Buffer, start: number, end: number): string {', () => {
-      e.line(`if (end - start > 8) return b.toString('utf8', start, end)`, `let s = ''`)
-      e.block('for (let i = start; i < end; i++) {', () => {
-        e.line('const c = b[i]!', `if (c > 0x7f) return b.toString('utf8', start, end)`, 's += String.fromCharCode(c)')
+      e.block('if (end - start <= 8) {', () => {
+        e.line(`let s = ''`)
+        e.block('for (let i = start; i < end; i++) {', () => {
+          e.line('const c = b[i]!', 'if (c > 0x7f) return slow(b, start, end)', 's += String.fromCharCode(c)')
+        })
+        e.line('return s')
       })
-      e.line('return s')
+      e.line('return slow(b, start, end)')
+    })
+    e.line('')
+    e.block('function slow(b: Buffer, start: number, end: number): string {', () => {
+      e.line("return utf8Slice !== undefined ? utf8Slice.call(b, start, end) : b.toString('utf8', start, end)")
     })
     e.line('')
   }
