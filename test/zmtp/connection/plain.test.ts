@@ -174,3 +174,23 @@ t.test('pyzmq PLAIN server with a ZAP authenticator: good and bad passwords', as
   await once(py, 'exit')
 })
 
+
+t.test('an authenticate() that never settles is cut off by the handshake timeout; a late verdict is ignored', async (t) => {
+  const l = await listen()
+  t.teardown(() => l.close())
+  let settle: ((ok: boolean) => void) | undefined
+  const client = connection(await connectTcp(l.port), { mechanism: 'PLAIN', plainUsername: 'u', plainPassword: 'p' })
+  const server = connection(await l.accept(), {
+    socketType: 'ROUTER', mechanism: 'PLAIN', plainServer: true, handshakeTimeout: 150,
+    authenticate: () => new Promise<boolean>((r) => { settle = r }),
+  })
+  const se = await server.rec.closed
+  t.equal(se?.code, 'ZMTP_HANDSHAKE_TIMEOUT')
+  t.ok(settle, 'authenticate was called')
+  settle!(true)
+  await new Promise((r) => setTimeout(r, 20))
+  t.equal(server.rec.closes, 1, 'no second close')
+  t.equal(server.rec.peer, undefined, 'never ready')
+  await client.rec.closed
+  t.equal(client.rec.peer, undefined, 'client never ready either')
+})
