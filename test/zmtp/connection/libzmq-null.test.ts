@@ -135,3 +135,17 @@ t.test('SUB side: sendSubscribe reaches a libzmq PUB (3.1 SUBSCRIBE/CANCEL comma
   t.notOk(rec.messages.slice(before).some((m) => m[1]!.toString() === 'after cancel'), 'CANCEL applied')
   t.equal(rec.messages[rec.messages.length - 1]![1]!.toString(), 'marker')
 })
+
+t.test('IPv6 loopback: our DEALER to a libzmq ROUTER on [::1]', async (t) => {
+  const router = new zmq.Router({ ipv6: true })
+  t.teardown(() => router.close())
+  await router.bind('tcp://[::1]:*')
+  const { conn, rec } = connection(await connectTcp(portOf(router.lastEndpoint!), '::1'), { routingId: Buffer.from('v6'), address: '[::1]:1' })
+  t.teardown(() => conn.destroy())
+  const peer = await rec.ready
+  t.equal(peer.address, '[::1]:1')
+  conn.send([Buffer.from('over v6')])
+  const [id, body] = await router.receive()
+  t.equal(id!.toString(), 'v6')
+  t.equal(body!.toString(), 'over v6')
+})
