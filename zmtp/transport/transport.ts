@@ -45,9 +45,11 @@ export async function listen(ep: Endpoint, onAccept: AcceptHandler, options: { i
     endpoint,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        // Node's server.close() unlinks a Unix socket path itself; do it again only if it lingers.
+        // server.close()'s callback waits for every accepted connection to end; the listening
+        // handle itself is gone at once, which is all unbind/close need.
+        server.close()
         if (ipcPath !== undefined && !ipcPath.startsWith('\0')) removeStaleSocket(ipcPath)
+        setImmediate(resolve)
       }),
   }
 }
