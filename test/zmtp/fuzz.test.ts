@@ -9,7 +9,7 @@ import * as zmq from 'zeromq'
 import { Router } from '../../zmtp/index.ts'
 import { encodeGreeting } from '../../zmtp/codec/greeting.ts'
 import { encodeCommand, encodeMessage } from '../../zmtp/codec/frame.ts'
-import { encodePing, encodeReady, encodeSubscribe } from '../../zmtp/codec/commands.ts'
+import { encodeHello, encodeInitiate, encodePing, encodeReady, encodeSubscribe } from '../../zmtp/codec/commands.ts'
 
 const GREETING = encodeGreeting({ mechanism: 'NULL', asServer: false })
 const READY = encodeReady([['Socket-Type', Buffer.from('DEALER')], ['Identity', Buffer.from('fz')]])
@@ -120,4 +120,42 @@ t.test('mutated greetings and READY commands', async (t) => {
   t.ok(runs > 10, `${runs} connections fuzzed`)
   t.ok(await goodPeerWorks('after-mutated-greetings'))
   t.comment(`${fromOthers} valid messages came out of fuzz input`)
+})
+
+t.test('mutated PLAIN handshakes against a PLAIN router; a good PLAIN client still gets in', async (t) => {
+  const plain = new Router({ linger: 0, plainServer: true, handshakeTimeout: 2000, authenticate: (r) => r.password === 'secret' })
+  t.teardown(() => plain.close())
+  await plain.bind('tcp://127.0.0.1:0')
+  const plainPort = Number(plain.lastEndpoint!.split(':').pop())
+  const script = Buffer.concat([
+    encodeGreeting({ mechanism: 'PLAIN', asServer: false }),
+    encodeHello('alice', 'secret'),
+    encodeInitiate([['Socket-Type', Buffer.from('DEALER')], ['Identity', Buffer.from('p1')]]),
+    encodeMessage([Buffer.from('in')]),
+  ])
+  let runs = 0
+  await fc.assert(
+    fc.asyncProperty(edits, fc.nat(), async (e, cut) => {
+      runs++
+      const s = net.connect(plainPort, '127.0.0.1')
+      s.on('error', () => {})
+      s.on('data', () => {})
+      await once(s, 'connect')
+      s.end(mutate(script, e, cut))
+      await once(s, 'close')
+    }),
+    settings,
+  )
+  t.ok(runs > 10, `${runs} connections fuzzed`)
+  const client = new zmq.Dealer({ plainUsername: 'alice', plainPassword: 'secret', routingId: 'ok', linger: 0 })
+  t.teardown(() => client.close())
+  client.connect(`tcp://127.0.0.1:${plainPort}`)
+  await client.send('after fuzz')
+  for (;;) {
+    const [id, body] = await plain.receive()
+    if (id!.toString() === 'ok') {
+      t.equal(body!.toString(), 'after fuzz', 'good PLAIN client authenticated and delivered')
+      break
+    }
+  }
 })
