@@ -142,3 +142,26 @@ t.test('a peer that vanishes mid-message: close without error, no partial delive
   t.equal(err, undefined)
   t.equal(rec.messages.length, 0)
 })
+
+t.test('a frame header claiming 1 GiB (allowed: unlimited) allocates nothing until bytes arrive', async (t) => {
+  const before = process.memoryUsage().arrayBuffers
+  const { conn, rec } = connection(await connectTcp(l.port), { socketType: 'ROUTER', maxMessageSize: -1 })
+  const peer = new RawPeer(await l.accept())
+  peer.write(Buffer.concat([handshake, longHeader(2n ** 30n), Buffer.alloc(10)]))
+  await rec.ready
+  await delay(50)
+  t.ok(process.memoryUsage().arrayBuffers - before < 32 * 1024 * 1024, 'no 1 GiB buffer')
+  t.ok(conn.isReady, 'still open: the claim itself is legal')
+  t.equal(rec.messages.length, 0)
+  conn.destroy()
+})
+
+t.test('a message listener that destroys the connection stops delivery at once', async (t) => {
+  const { conn, rec } = connection(await connectTcp(l.port), { socketType: 'ROUTER' })
+  conn.on('message', () => conn.destroy())
+  const peer = new RawPeer(await l.accept())
+  peer.write(Buffer.concat([handshake, encodeMessage([Buffer.from('1')]), encodeMessage([Buffer.from('2')])]))
+  await rec.closed
+  t.equal(rec.messages.length, 1, 'nothing after destroy')
+  t.equal(rec.closes, 1)
+})
