@@ -29,7 +29,7 @@ model grammar (zproto):
     <define name="VERSION" value="1">...</define>      exported constant
     <header> <field .../> ... </header>     fields placed before every message's fields
     <message name="HELLO" id="1">           id defaults to the position (1, 2, ...)
-      <field name="x" type="T" [size="n"] [value="c"]>description</field>
+      <field name="x" type="T" [size="n"] [value="c"]>description</field>   (type defaults to string)
     </message>
   </class>
   field types: number (size 1, 2, 4 or 8; 8 -> bigint), octets (size bytes), string (<= 255 bytes),

@@ -64,6 +64,12 @@ t.test('the gen:check script itself', async (t) => {
   t.match(r.stderr, /up to date/)
 })
 
+t.test('zyre gen through the zyre command dispatcher', async (t) => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bin/zyre.ts'), 'gen', '--help'], { encoding: 'utf8', cwd: root })
+  t.equal(r.status, 0, r.stderr)
+  t.match(r.stdout, /usage: zyre gen <model\.xml>/)
+})
+
 t.test('zyre gen', async (t) => {
   const help = await cli(['--help'])
   t.equal(help.code, 0)
