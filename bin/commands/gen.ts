@@ -25,7 +25,8 @@ options:
 
 model grammar (zproto):
   <class name="my_msg" signature="0..15" title="...">  description text
-    <include filename="other.xml"/>        children of other.xml's root, path relative to this file
+    <include filename="other.xml"/>        other.xml's root element (<message>, <define>, ...), or its
+                                           children if it is a container; path relative to this file
     <define name="VERSION" value="1">...</define>      exported constant
     <header> <field .../> ... </header>     fields placed before every message's fields
     <message name="HELLO" id="1">           id defaults to the position (1, 2, ...)

@@ -49,7 +49,9 @@ function load(file: string, read: ReadFile, chain: string[]): Located {
   return root
 }
 
-// <include filename="x.xml"/> is replaced by the children of x.xml's root element, GSL style.
+const INSERTED_ROOTS = new Set(['message', 'define', 'header', 'field', 'license', 'doc', 'grammar'])
+
+// <include filename="x.xml"/> is replaced by x.xml's root element or by that root's children (see below).
 function expandIncludes(el: Located, read: ReadFile, chain: string[]): void {
   const out: Located[] = []
   for (const c of el.children) {
@@ -69,7 +71,10 @@ function expandIncludes(el: Located, read: ReadFile, chain: string[]): void {
       if (err instanceof ModelError) throw err
       throw new ModelError(c.file, c.line, `cannot read included file ${name}: ${(err as Error).message}`)
     }
-    out.push(...included.children)
+    // zproto inserts the included file's root element itself (a <message>, a <license>, ...); a root that is
+    // only a container (<class>, <include>, anything else) contributes its children instead.
+    if (INSERTED_ROOTS.has(included.name)) out.push(included)
+    else out.push(...included.children)
   }
   el.children = out
 }
@@ -136,8 +141,8 @@ function buildModel(root: Located): Model {
       for (const f of el.children) header.push(buildField(f, true, defines, fieldTypes))
     } else if (el.name === 'message') {
       messages.push(buildMessage(el, messages, header, defines, fieldTypes))
-    } else if (el.name === 'doc' || el.name === 'grammar') {
-      // free documentation elements zproto models sometimes carry: ignored
+    } else if (el.name === 'doc' || el.name === 'grammar' || el.name === 'license') {
+      // documentation elements zproto models carry (license.xml is included by most of them): ignored
     } else {
       fail(el, `unknown element <${el.name}> in <class> (expected define, header, message, include)`)
     }

@@ -9,6 +9,8 @@ const files: Record<string, string> = {
   '/m/b.xml': '<x>\n<include filename="a.xml"/>\n</x>',
   '/m/sub/c.xml': '<x>\n\n<message name="C">\n<field name="n" type="number"/>\n</message>\n</x>',
   '/m/ok.xml': '<x><define name="V" value="7"/></x>',
+  '/m/license.xml': '<license>\n  Copyright text, ignored\n</license>',
+  '/m/one-message.xml': '<message name="INCLUDED" id="9">\n<field name="n" type="number" size="4"/>\n</message>',
 }
 const read = (p: string): string => {
   const text = files[p]
@@ -76,6 +78,8 @@ t.test('include errors carry the included file and line', async (t) => {
   rejects(t, files['/m/a.xml']!, '/m/b.xml:2', /include cycle/, '/m/a.xml')
   const m = parseModel(wrap('<include filename="ok.xml"/>\n<message name="A"/>'), '/m/model.xml', read)
   t.same(m.defines.map((d) => [d.name, d.value, d.file, d.line]), [['V', 7, '/m/ok.xml', 1]], 'an include resolved relative to the including file')
+  const z = parseModel(wrap('<include filename="license.xml"/>\n<message name="A"/>\n<include filename="one-message.xml"/>'), '/m/model.xml', read)
+  t.same(z.messages.map((x) => [x.name, x.id, x.file, x.line]), [['A', 1, '/m/model.xml', 3], ['INCLUDED', 9, '/m/one-message.xml', 1]], 'zproto style: an included <message> root is inserted itself, a <license> is ignored')
 })
 
 t.test('XML syntax errors', async (t) => {
