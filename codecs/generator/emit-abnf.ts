@@ -1,7 +1,7 @@
 // Emits the model's documentation as markdown: message table, field descriptions and the ABNF grammar of
 // the wire format (RFC 5234), in the manner of zproto's generated protocol docs.
 import type { Field, Model } from './model.ts'
-import { GENERATED_NOTE } from './emit-codec.ts'
+import { GENERATED_NOTE } from './field-info.ts'
 import { kebab } from './names.ts'
 
 function abnfType(f: Field): string {

@@ -3,7 +3,7 @@
 // by the caller and only imported as a type, so neither this module nor the codec needs it at run time.
 import { Emitter, lit } from './emitter.ts'
 import type { Field, Model } from './model.ts'
-import { GENERATED_NOTE, visible } from './emit-codec.ts'
+import { GENERATED_NOTE, visible } from './field-info.ts'
 
 export interface ArbitrariesOptions {
   /** Module specifier of the generated codec ("./zre-msg.ts"). */
