@@ -10,7 +10,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const check = process.argv.includes('--check')
 const TARGETS = [
   { models: modelsIn(`${root}codecs/models`), out: 'codecs/generated', errorModule: '../codec-error.ts' },
-  { models: [`${root}test/codecs/fixtures/all_types.xml`], out: 'test/codecs/fixtures/generated', errorModule: '../../../../codecs/codec-error.ts' },
+  { models: [`${root}test/codecs/fixtures/all_types.xml`, `${root}test/codecs/fixtures/tricky_names.xml`], out: 'test/codecs/fixtures/generated', errorModule: '../../../../codecs/codec-error.ts' },
 ]
 
 try {

@@ -95,21 +95,21 @@ function encodeHello(msg: Hello): Buffer[] {
 }
 
 function encodePublish(msg: Publish): Buffer[] {
-  const keyLen = Buffer.byteLength(msg.key)
-  if (keyLen > 255) tooLong('zgossip_msg PUBLISH key', keyLen)
-  const valueLen = Buffer.byteLength(msg.value)
+  const $key_len = Buffer.byteLength(msg.key)
+  if ($key_len > 255) tooLong('zgossip_msg PUBLISH key', $key_len)
+  const $value_len = Buffer.byteLength(msg.value)
   if (msg.ttl >>> 0 !== msg.ttl) badNumber('zgossip_msg PUBLISH ttl', msg.ttl, 4)
-  const b = Buffer.allocUnsafe(13 + keyLen + valueLen)
+  const b = Buffer.allocUnsafe(13 + $key_len + $value_len)
   b[0] = 0xaa
   b[1] = 0xa0
   b[2] = 2
   b[3] = 1
-  b[4] = keyLen
-  put(b, msg.key, 5, keyLen)
-  let p = 5 + keyLen
-  w32(b, p, valueLen)
-  put(b, msg.value, p + 4, valueLen)
-  p += 4 + valueLen
+  b[4] = $key_len
+  put(b, msg.key, 5, $key_len)
+  let p = 5 + $key_len
+  w32(b, p, $value_len)
+  put(b, msg.value, p + 4, $value_len)
+  p += 4 + $value_len
   w32(b, p, msg.ttl)
   return [b]
 }
@@ -170,8 +170,8 @@ export function decode(frames: readonly Buffer[]): ZgossipMsg {
 function decodeHello(frames: readonly Buffer[], f: Buffer): Hello {
   const end = f.length
   if (end < 4) truncated('zgossip_msg HELLO', end)
-  const versionConst = f[3]!
-  if (versionConst !== 1) badConstant('zgossip_msg HELLO version', versionConst, 1)
+  const $version_const = f[3]!
+  if ($version_const !== 1) badConstant('zgossip_msg HELLO version', $version_const, 1)
   if (4 !== end) trailingBytes('zgossip_msg HELLO', end - 4)
   if (frames.length > 1) throw new CodecError('CODEC_TRAILING_FRAMES', `zgossip_msg HELLO: ${frames.length} frames, expected 1`)
   return { type: 'HELLO' }
@@ -180,33 +180,33 @@ function decodeHello(frames: readonly Buffer[], f: Buffer): Hello {
 function decodePublish(frames: readonly Buffer[], f: Buffer): Publish {
   const end = f.length
   if (end < 4) truncated('zgossip_msg PUBLISH', end)
-  const versionConst = f[3]!
-  if (versionConst !== 1) badConstant('zgossip_msg PUBLISH version', versionConst, 1)
+  const $version_const = f[3]!
+  if ($version_const !== 1) badConstant('zgossip_msg PUBLISH version', $version_const, 1)
   if (end < 5) truncated('zgossip_msg PUBLISH key', end)
-  const keyLen = f[4]!
+  const $key_len = f[4]!
   let p = 5
-  if (keyLen > end - p) truncated('zgossip_msg PUBLISH key', end)
-  const key = text(f, p, p + keyLen)
-  p += keyLen
+  if ($key_len > end - p) truncated('zgossip_msg PUBLISH key', end)
+  const $key = text(f, p, p + $key_len)
+  p += $key_len
   if (p + 4 > end) truncated('zgossip_msg PUBLISH value', end)
-  const valueLen = u32(f, p)
+  const $value_len = u32(f, p)
   p += 4
-  if (valueLen > end - p) truncated('zgossip_msg PUBLISH value', end)
-  const value = text(f, p, p + valueLen)
-  p += valueLen
+  if ($value_len > end - p) truncated('zgossip_msg PUBLISH value', end)
+  const $value = text(f, p, p + $value_len)
+  p += $value_len
   if (p + 4 > end) truncated('zgossip_msg PUBLISH ttl', end)
-  const ttl = u32(f, p)
+  const $ttl = u32(f, p)
   p += 4
   if (p !== end) trailingBytes('zgossip_msg PUBLISH', end - p)
   if (frames.length > 1) throw new CodecError('CODEC_TRAILING_FRAMES', `zgossip_msg PUBLISH: ${frames.length} frames, expected 1`)
-  return { type: 'PUBLISH', key, value, ttl }
+  return { type: 'PUBLISH', key: $key, value: $value, ttl: $ttl }
 }
 
 function decodePing(frames: readonly Buffer[], f: Buffer): Ping {
   const end = f.length
   if (end < 4) truncated('zgossip_msg PING', end)
-  const versionConst = f[3]!
-  if (versionConst !== 1) badConstant('zgossip_msg PING version', versionConst, 1)
+  const $version_const = f[3]!
+  if ($version_const !== 1) badConstant('zgossip_msg PING version', $version_const, 1)
   if (4 !== end) trailingBytes('zgossip_msg PING', end - 4)
   if (frames.length > 1) throw new CodecError('CODEC_TRAILING_FRAMES', `zgossip_msg PING: ${frames.length} frames, expected 1`)
   return { type: 'PING' }
@@ -215,8 +215,8 @@ function decodePing(frames: readonly Buffer[], f: Buffer): Ping {
 function decodePong(frames: readonly Buffer[], f: Buffer): Pong {
   const end = f.length
   if (end < 4) truncated('zgossip_msg PONG', end)
-  const versionConst = f[3]!
-  if (versionConst !== 1) badConstant('zgossip_msg PONG version', versionConst, 1)
+  const $version_const = f[3]!
+  if ($version_const !== 1) badConstant('zgossip_msg PONG version', $version_const, 1)
   if (4 !== end) trailingBytes('zgossip_msg PONG', end - 4)
   if (frames.length > 1) throw new CodecError('CODEC_TRAILING_FRAMES', `zgossip_msg PONG: ${frames.length} frames, expected 1`)
   return { type: 'PONG' }
@@ -225,8 +225,8 @@ function decodePong(frames: readonly Buffer[], f: Buffer): Pong {
 function decodeInvalid(frames: readonly Buffer[], f: Buffer): Invalid {
   const end = f.length
   if (end < 4) truncated('zgossip_msg INVALID', end)
-  const versionConst = f[3]!
-  if (versionConst !== 1) badConstant('zgossip_msg INVALID version', versionConst, 1)
+  const $version_const = f[3]!
+  if ($version_const !== 1) badConstant('zgossip_msg INVALID version', $version_const, 1)
   if (4 !== end) trailingBytes('zgossip_msg INVALID', end - 4)
   if (frames.length > 1) throw new CodecError('CODEC_TRAILING_FRAMES', `zgossip_msg INVALID: ${frames.length} frames, expected 1`)
   return { type: 'INVALID' }

@@ -86,9 +86,9 @@ function encodeLog(msg: Log): Buffer[] {
   if ((msg.node & 0xffff) !== msg.node) badNumber('zre_log_msg LOG node', msg.node, 2)
   if ((msg.peer & 0xffff) !== msg.peer) badNumber('zre_log_msg LOG peer', msg.peer, 2)
   if (typeof msg.time !== 'bigint' || BigInt.asUintN(64, msg.time) !== msg.time) badNumber('zre_log_msg LOG time', msg.time, 8)
-  const dataLen = Buffer.byteLength(msg.data)
-  if (dataLen > 255) tooLong('zre_log_msg LOG data', dataLen)
-  const b = Buffer.allocUnsafe(18 + dataLen)
+  const $data_len = Buffer.byteLength(msg.data)
+  if ($data_len > 255) tooLong('zre_log_msg LOG data', $data_len)
+  const b = Buffer.allocUnsafe(18 + $data_len)
   b[0] = 0xaa
   b[1] = 0xa2
   b[2] = 1
@@ -99,8 +99,8 @@ function encodeLog(msg: Log): Buffer[] {
   b[7] = msg.peer >>> 8
   b[8] = msg.peer & 0xff
   b.writeBigUInt64BE(msg.time, 9)
-  b[17] = dataLen
-  put(b, msg.data, 18, dataLen)
+  b[17] = $data_len
+  put(b, msg.data, 18, $data_len)
   return [b]
 }
 
@@ -125,20 +125,20 @@ export function decode(frames: readonly Buffer[]): ZreLogMsg {
 function decodeLog(frames: readonly Buffer[], f: Buffer): Log {
   const end = f.length
   if (end < 17) truncated('zre_log_msg LOG', end)
-  const level = f[3]!
-  const event = f[4]!
-  const node = (f[5]! << 8) | f[6]!
-  const peer = (f[7]! << 8) | f[8]!
-  const time = f.readBigUInt64BE(9)
+  const $level = f[3]!
+  const $event = f[4]!
+  const $node = (f[5]! << 8) | f[6]!
+  const $peer = (f[7]! << 8) | f[8]!
+  const $time = f.readBigUInt64BE(9)
   if (end < 18) truncated('zre_log_msg LOG data', end)
-  const dataLen = f[17]!
+  const $data_len = f[17]!
   let p = 18
-  if (dataLen > end - p) truncated('zre_log_msg LOG data', end)
-  const data = text(f, p, p + dataLen)
-  p += dataLen
+  if ($data_len > end - p) truncated('zre_log_msg LOG data', end)
+  const $data = text(f, p, p + $data_len)
+  p += $data_len
   if (p !== end) trailingBytes('zre_log_msg LOG', end - p)
   if (frames.length > 1) throw new CodecError('CODEC_TRAILING_FRAMES', `zre_log_msg LOG: ${frames.length} frames, expected 1`)
-  return { type: 'LOG', level, event, node, peer, time, data }
+  return { type: 'LOG', level: $level, event: $event, node: $node, peer: $peer, time: $time, data: $data }
 }
 
 /** One short human-readable line for logs and traces (long values are abbreviated). */

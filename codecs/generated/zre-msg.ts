@@ -178,29 +178,29 @@ export function encode(msg: ZreMsg): Buffer[] {
 
 function encodeHello(msg: Hello): Buffer[] {
   if ((msg.sequence & 0xffff) !== msg.sequence) badNumber('zre_msg HELLO sequence', msg.sequence, 2)
-  const endpointLen = Buffer.byteLength(msg.endpoint)
-  if (endpointLen > 255) tooLong('zre_msg HELLO endpoint', endpointLen)
-  let groupsLen = 0
-  for (const s of msg.groups) groupsLen += 4 + Buffer.byteLength(s)
+  const $endpoint_len = Buffer.byteLength(msg.endpoint)
+  if ($endpoint_len > 255) tooLong('zre_msg HELLO endpoint', $endpoint_len)
+  let $groups_len = 0
+  for (const s of msg.groups) $groups_len += 4 + Buffer.byteLength(s)
   if ((msg.status & 0xff) !== msg.status) badNumber('zre_msg HELLO status', msg.status, 1)
-  const nameLen = Buffer.byteLength(msg.name)
-  if (nameLen > 255) tooLong('zre_msg HELLO name', nameLen)
-  let headersLen = 0
+  const $name_len = Buffer.byteLength(msg.name)
+  if ($name_len > 255) tooLong('zre_msg HELLO name', $name_len)
+  let $headers_len = 0
   for (const [k, val] of msg.headers) {
     const kn = Buffer.byteLength(k)
     if (kn > 255) tooLong('zre_msg HELLO headers key', kn)
-    headersLen += 5 + kn + Buffer.byteLength(val)
+    $headers_len += 5 + kn + Buffer.byteLength(val)
   }
-  const b = Buffer.allocUnsafe(17 + endpointLen + groupsLen + nameLen + headersLen)
+  const b = Buffer.allocUnsafe(17 + $endpoint_len + $groups_len + $name_len + $headers_len)
   b[0] = 0xaa
   b[1] = 0xa1
   b[2] = 1
   b[3] = 2
   b[4] = msg.sequence >>> 8
   b[5] = msg.sequence & 0xff
-  b[6] = endpointLen
-  put(b, msg.endpoint, 7, endpointLen)
-  let p = 7 + endpointLen
+  b[6] = $endpoint_len
+  put(b, msg.endpoint, 7, $endpoint_len)
+  let p = 7 + $endpoint_len
   w32(b, p, msg.groups.length)
   p += 4
   for (const s of msg.groups) {
@@ -211,9 +211,9 @@ function encodeHello(msg: Hello): Buffer[] {
   }
   b[p] = msg.status
   p += 1
-  b[p] = nameLen
-  put(b, msg.name, p + 1, nameLen)
-  p += 1 + nameLen
+  b[p] = $name_len
+  put(b, msg.name, p + 1, $name_len)
+  p += 1 + $name_len
   w32(b, p, msg.headers.size)
   p += 4
   for (const [k, val] of msg.headers) {
@@ -243,54 +243,54 @@ function encodeWhisper(msg: Whisper): Buffer[] {
 
 function encodeShout(msg: Shout): Buffer[] {
   if ((msg.sequence & 0xffff) !== msg.sequence) badNumber('zre_msg SHOUT sequence', msg.sequence, 2)
-  const groupLen = Buffer.byteLength(msg.group)
-  if (groupLen > 255) tooLong('zre_msg SHOUT group', groupLen)
-  const b = Buffer.allocUnsafe(7 + groupLen)
+  const $group_len = Buffer.byteLength(msg.group)
+  if ($group_len > 255) tooLong('zre_msg SHOUT group', $group_len)
+  const b = Buffer.allocUnsafe(7 + $group_len)
   b[0] = 0xaa
   b[1] = 0xa1
   b[2] = 3
   b[3] = 2
   b[4] = msg.sequence >>> 8
   b[5] = msg.sequence & 0xff
-  b[6] = groupLen
-  put(b, msg.group, 7, groupLen)
+  b[6] = $group_len
+  put(b, msg.group, 7, $group_len)
   return [b, ...msg.content]
 }
 
 function encodeJoin(msg: Join): Buffer[] {
   if ((msg.sequence & 0xffff) !== msg.sequence) badNumber('zre_msg JOIN sequence', msg.sequence, 2)
-  const groupLen = Buffer.byteLength(msg.group)
-  if (groupLen > 255) tooLong('zre_msg JOIN group', groupLen)
+  const $group_len = Buffer.byteLength(msg.group)
+  if ($group_len > 255) tooLong('zre_msg JOIN group', $group_len)
   if ((msg.status & 0xff) !== msg.status) badNumber('zre_msg JOIN status', msg.status, 1)
-  const b = Buffer.allocUnsafe(8 + groupLen)
+  const b = Buffer.allocUnsafe(8 + $group_len)
   b[0] = 0xaa
   b[1] = 0xa1
   b[2] = 4
   b[3] = 2
   b[4] = msg.sequence >>> 8
   b[5] = msg.sequence & 0xff
-  b[6] = groupLen
-  put(b, msg.group, 7, groupLen)
-  let p = 7 + groupLen
+  b[6] = $group_len
+  put(b, msg.group, 7, $group_len)
+  let p = 7 + $group_len
   b[p] = msg.status
   return [b]
 }
 
 function encodeLeave(msg: Leave): Buffer[] {
   if ((msg.sequence & 0xffff) !== msg.sequence) badNumber('zre_msg LEAVE sequence', msg.sequence, 2)
-  const groupLen = Buffer.byteLength(msg.group)
-  if (groupLen > 255) tooLong('zre_msg LEAVE group', groupLen)
+  const $group_len = Buffer.byteLength(msg.group)
+  if ($group_len > 255) tooLong('zre_msg LEAVE group', $group_len)
   if ((msg.status & 0xff) !== msg.status) badNumber('zre_msg LEAVE status', msg.status, 1)
-  const b = Buffer.allocUnsafe(8 + groupLen)
+  const b = Buffer.allocUnsafe(8 + $group_len)
   b[0] = 0xaa
   b[1] = 0xa1
   b[2] = 5
   b[3] = 2
   b[4] = msg.sequence >>> 8
   b[5] = msg.sequence & 0xff
-  b[6] = groupLen
-  put(b, msg.group, 7, groupLen)
-  let p = 7 + groupLen
+  b[6] = $group_len
+  put(b, msg.group, 7, $group_len)
+  let p = 7 + $group_len
   b[p] = msg.status
   return [b]
 }
@@ -321,43 +321,43 @@ function encodePingOk(msg: PingOk): Buffer[] {
 
 function encodeElect(msg: Elect): Buffer[] {
   if ((msg.sequence & 0xffff) !== msg.sequence) badNumber('zre_msg ELECT sequence', msg.sequence, 2)
-  const groupLen = Buffer.byteLength(msg.group)
-  if (groupLen > 255) tooLong('zre_msg ELECT group', groupLen)
-  const challengerIdLen = Buffer.byteLength(msg.challengerId)
-  if (challengerIdLen > 255) tooLong('zre_msg ELECT challenger id', challengerIdLen)
-  const b = Buffer.allocUnsafe(8 + groupLen + challengerIdLen)
+  const $group_len = Buffer.byteLength(msg.group)
+  if ($group_len > 255) tooLong('zre_msg ELECT group', $group_len)
+  const $challengerId_len = Buffer.byteLength(msg.challengerId)
+  if ($challengerId_len > 255) tooLong('zre_msg ELECT challenger id', $challengerId_len)
+  const b = Buffer.allocUnsafe(8 + $group_len + $challengerId_len)
   b[0] = 0xaa
   b[1] = 0xa1
   b[2] = 8
   b[3] = 2
   b[4] = msg.sequence >>> 8
   b[5] = msg.sequence & 0xff
-  b[6] = groupLen
-  put(b, msg.group, 7, groupLen)
-  let p = 7 + groupLen
-  b[p] = challengerIdLen
-  put(b, msg.challengerId, p + 1, challengerIdLen)
+  b[6] = $group_len
+  put(b, msg.group, 7, $group_len)
+  let p = 7 + $group_len
+  b[p] = $challengerId_len
+  put(b, msg.challengerId, p + 1, $challengerId_len)
   return [b]
 }
 
 function encodeLeader(msg: Leader): Buffer[] {
   if ((msg.sequence & 0xffff) !== msg.sequence) badNumber('zre_msg LEADER sequence', msg.sequence, 2)
-  const groupLen = Buffer.byteLength(msg.group)
-  if (groupLen > 255) tooLong('zre_msg LEADER group', groupLen)
-  const leaderIdLen = Buffer.byteLength(msg.leaderId)
-  if (leaderIdLen > 255) tooLong('zre_msg LEADER leader id', leaderIdLen)
-  const b = Buffer.allocUnsafe(8 + groupLen + leaderIdLen)
+  const $group_len = Buffer.byteLength(msg.group)
+  if ($group_len > 255) tooLong('zre_msg LEADER group', $group_len)
+  const $leaderId_len = Buffer.byteLength(msg.leaderId)
+  if ($leaderId_len > 255) tooLong('zre_msg LEADER leader id', $leaderId_len)
+  const b = Buffer.allocUnsafe(8 + $group_len + $leaderId_len)
   b[0] = 0xaa
   b[1] = 0xa1
   b[2] = 9
   b[3] = 2
   b[4] = msg.sequence >>> 8
   b[5] = msg.sequence & 0xff
-  b[6] = groupLen
-  put(b, msg.group, 7, groupLen)
-  let p = 7 + groupLen
-  b[p] = leaderIdLen
-  put(b, msg.leaderId, p + 1, leaderIdLen)
+  b[6] = $group_len
+  put(b, msg.group, 7, $group_len)
+  let p = 7 + $group_len
+  b[p] = $leaderId_len
+  put(b, msg.leaderId, p + 1, $leaderId_len)
   return [b]
 }
 
@@ -412,45 +412,45 @@ export function decode(frames: readonly Buffer[]): ZreMsg {
 function decodeHello(frames: readonly Buffer[], f: Buffer): Hello {
   const end = f.length
   if (end < 6) truncated('zre_msg HELLO', end)
-  const versionConst = f[3]!
-  if (versionConst !== 2) badConstant('zre_msg HELLO version', versionConst, 2)
-  const sequence = (f[4]! << 8) | f[5]!
+  const $version_const = f[3]!
+  if ($version_const !== 2) badConstant('zre_msg HELLO version', $version_const, 2)
+  const $sequence = (f[4]! << 8) | f[5]!
   if (end < 7) truncated('zre_msg HELLO endpoint', end)
-  const endpointLen = f[6]!
+  const $endpoint_len = f[6]!
   let p = 7
-  if (endpointLen > end - p) truncated('zre_msg HELLO endpoint', end)
-  const endpoint = text(f, p, p + endpointLen)
-  p += endpointLen
+  if ($endpoint_len > end - p) truncated('zre_msg HELLO endpoint', end)
+  const $endpoint = text(f, p, p + $endpoint_len)
+  p += $endpoint_len
   if (p + 4 > end) truncated('zre_msg HELLO groups', end)
-  const groupsCount = u32(f, p)
+  const $groups_count = u32(f, p)
   p += 4
   // each entry takes at least 4 bytes: a claimed count beyond that is refused before any allocation
-  if (groupsCount > (end - p) / 4) truncated('zre_msg HELLO groups', end)
-  const groups: string[] = []
-  for (let i = 0; i < groupsCount; i++) {
+  if ($groups_count > (end - p) / 4) truncated('zre_msg HELLO groups', end)
+  const $groups: string[] = []
+  for (let i = 0; i < $groups_count; i++) {
     if (p + 4 > end) truncated('zre_msg HELLO groups', end)
     const n = u32(f, p)
     p += 4
     if (n > end - p) truncated('zre_msg HELLO groups', end)
-    groups.push(text(f, p, p + n))
+    $groups.push(text(f, p, p + n))
     p += n
   }
   if (p + 1 > end) truncated('zre_msg HELLO status', end)
-  const status = f[p]!
+  const $status = f[p]!
   p += 1
   if (p + 1 > end) truncated('zre_msg HELLO name', end)
-  const nameLen = f[p]!
+  const $name_len = f[p]!
   p += 1
-  if (nameLen > end - p) truncated('zre_msg HELLO name', end)
-  const name = text(f, p, p + nameLen)
-  p += nameLen
+  if ($name_len > end - p) truncated('zre_msg HELLO name', end)
+  const $name = text(f, p, p + $name_len)
+  p += $name_len
   if (p + 4 > end) truncated('zre_msg HELLO headers', end)
-  const headersCount = u32(f, p)
+  const $headers_count = u32(f, p)
   p += 4
   // each entry takes at least 5 bytes: a claimed count beyond that is refused up front
-  if (headersCount > (end - p) / 5) truncated('zre_msg HELLO headers', end)
-  const headers = new Map<string, string>()
-  for (let i = 0; i < headersCount; i++) {
+  if ($headers_count > (end - p) / 5) truncated('zre_msg HELLO headers', end)
+  const $headers = new Map<string, string>()
+  for (let i = 0; i < $headers_count; i++) {
     if (p >= end) truncated('zre_msg HELLO headers', end)
     const kn = f[p]!
     p += 1
@@ -460,159 +460,159 @@ function decodeHello(frames: readonly Buffer[], f: Buffer): Hello {
     const vn = u32(f, p)
     p += 4
     if (vn > end - p) truncated('zre_msg HELLO headers', end)
-    headers.set(k, text(f, p, p + vn))
+    $headers.set(k, text(f, p, p + vn))
     p += vn
   }
   if (p !== end) trailingBytes('zre_msg HELLO', end - p)
   if (frames.length > 1) throw new CodecError('CODEC_TRAILING_FRAMES', `zre_msg HELLO: ${frames.length} frames, expected 1`)
-  return { type: 'HELLO', sequence, endpoint, groups, status, name, headers }
+  return { type: 'HELLO', sequence: $sequence, endpoint: $endpoint, groups: $groups, status: $status, name: $name, headers: $headers }
 }
 
 function decodeWhisper(frames: readonly Buffer[], f: Buffer): Whisper {
   const end = f.length
   if (end < 6) truncated('zre_msg WHISPER', end)
-  const versionConst = f[3]!
-  if (versionConst !== 2) badConstant('zre_msg WHISPER version', versionConst, 2)
-  const sequence = (f[4]! << 8) | f[5]!
-  const content = frames.slice(1)
+  const $version_const = f[3]!
+  if ($version_const !== 2) badConstant('zre_msg WHISPER version', $version_const, 2)
+  const $sequence = (f[4]! << 8) | f[5]!
+  const $content = frames.slice(1)
   if (6 !== end) trailingBytes('zre_msg WHISPER', end - 6)
-  return { type: 'WHISPER', sequence, content }
+  return { type: 'WHISPER', sequence: $sequence, content: $content }
 }
 
 function decodeShout(frames: readonly Buffer[], f: Buffer): Shout {
   const end = f.length
   if (end < 6) truncated('zre_msg SHOUT', end)
-  const versionConst = f[3]!
-  if (versionConst !== 2) badConstant('zre_msg SHOUT version', versionConst, 2)
-  const sequence = (f[4]! << 8) | f[5]!
+  const $version_const = f[3]!
+  if ($version_const !== 2) badConstant('zre_msg SHOUT version', $version_const, 2)
+  const $sequence = (f[4]! << 8) | f[5]!
   if (end < 7) truncated('zre_msg SHOUT group', end)
-  const groupLen = f[6]!
+  const $group_len = f[6]!
   let p = 7
-  if (groupLen > end - p) truncated('zre_msg SHOUT group', end)
-  const group = text(f, p, p + groupLen)
-  const content = frames.slice(1)
-  p += groupLen
+  if ($group_len > end - p) truncated('zre_msg SHOUT group', end)
+  const $group = text(f, p, p + $group_len)
+  const $content = frames.slice(1)
+  p += $group_len
   if (p !== end) trailingBytes('zre_msg SHOUT', end - p)
-  return { type: 'SHOUT', sequence, group, content }
+  return { type: 'SHOUT', sequence: $sequence, group: $group, content: $content }
 }
 
 function decodeJoin(frames: readonly Buffer[], f: Buffer): Join {
   const end = f.length
   if (end < 6) truncated('zre_msg JOIN', end)
-  const versionConst = f[3]!
-  if (versionConst !== 2) badConstant('zre_msg JOIN version', versionConst, 2)
-  const sequence = (f[4]! << 8) | f[5]!
+  const $version_const = f[3]!
+  if ($version_const !== 2) badConstant('zre_msg JOIN version', $version_const, 2)
+  const $sequence = (f[4]! << 8) | f[5]!
   if (end < 7) truncated('zre_msg JOIN group', end)
-  const groupLen = f[6]!
+  const $group_len = f[6]!
   let p = 7
-  if (groupLen > end - p) truncated('zre_msg JOIN group', end)
-  const group = text(f, p, p + groupLen)
-  p += groupLen
+  if ($group_len > end - p) truncated('zre_msg JOIN group', end)
+  const $group = text(f, p, p + $group_len)
+  p += $group_len
   if (p + 1 > end) truncated('zre_msg JOIN status', end)
-  const status = f[p]!
+  const $status = f[p]!
   p += 1
   if (p !== end) trailingBytes('zre_msg JOIN', end - p)
   if (frames.length > 1) throw new CodecError('CODEC_TRAILING_FRAMES', `zre_msg JOIN: ${frames.length} frames, expected 1`)
-  return { type: 'JOIN', sequence, group, status }
+  return { type: 'JOIN', sequence: $sequence, group: $group, status: $status }
 }
 
 function decodeLeave(frames: readonly Buffer[], f: Buffer): Leave {
   const end = f.length
   if (end < 6) truncated('zre_msg LEAVE', end)
-  const versionConst = f[3]!
-  if (versionConst !== 2) badConstant('zre_msg LEAVE version', versionConst, 2)
-  const sequence = (f[4]! << 8) | f[5]!
+  const $version_const = f[3]!
+  if ($version_const !== 2) badConstant('zre_msg LEAVE version', $version_const, 2)
+  const $sequence = (f[4]! << 8) | f[5]!
   if (end < 7) truncated('zre_msg LEAVE group', end)
-  const groupLen = f[6]!
+  const $group_len = f[6]!
   let p = 7
-  if (groupLen > end - p) truncated('zre_msg LEAVE group', end)
-  const group = text(f, p, p + groupLen)
-  p += groupLen
+  if ($group_len > end - p) truncated('zre_msg LEAVE group', end)
+  const $group = text(f, p, p + $group_len)
+  p += $group_len
   if (p + 1 > end) truncated('zre_msg LEAVE status', end)
-  const status = f[p]!
+  const $status = f[p]!
   p += 1
   if (p !== end) trailingBytes('zre_msg LEAVE', end - p)
   if (frames.length > 1) throw new CodecError('CODEC_TRAILING_FRAMES', `zre_msg LEAVE: ${frames.length} frames, expected 1`)
-  return { type: 'LEAVE', sequence, group, status }
+  return { type: 'LEAVE', sequence: $sequence, group: $group, status: $status }
 }
 
 function decodePing(frames: readonly Buffer[], f: Buffer): Ping {
   const end = f.length
   if (end < 6) truncated('zre_msg PING', end)
-  const versionConst = f[3]!
-  if (versionConst !== 2) badConstant('zre_msg PING version', versionConst, 2)
-  const sequence = (f[4]! << 8) | f[5]!
+  const $version_const = f[3]!
+  if ($version_const !== 2) badConstant('zre_msg PING version', $version_const, 2)
+  const $sequence = (f[4]! << 8) | f[5]!
   if (6 !== end) trailingBytes('zre_msg PING', end - 6)
   if (frames.length > 1) throw new CodecError('CODEC_TRAILING_FRAMES', `zre_msg PING: ${frames.length} frames, expected 1`)
-  return { type: 'PING', sequence }
+  return { type: 'PING', sequence: $sequence }
 }
 
 function decodePingOk(frames: readonly Buffer[], f: Buffer): PingOk {
   const end = f.length
   if (end < 6) truncated('zre_msg PING_OK', end)
-  const versionConst = f[3]!
-  if (versionConst !== 2) badConstant('zre_msg PING_OK version', versionConst, 2)
-  const sequence = (f[4]! << 8) | f[5]!
+  const $version_const = f[3]!
+  if ($version_const !== 2) badConstant('zre_msg PING_OK version', $version_const, 2)
+  const $sequence = (f[4]! << 8) | f[5]!
   if (6 !== end) trailingBytes('zre_msg PING_OK', end - 6)
   if (frames.length > 1) throw new CodecError('CODEC_TRAILING_FRAMES', `zre_msg PING_OK: ${frames.length} frames, expected 1`)
-  return { type: 'PING_OK', sequence }
+  return { type: 'PING_OK', sequence: $sequence }
 }
 
 function decodeElect(frames: readonly Buffer[], f: Buffer): Elect {
   const end = f.length
   if (end < 6) truncated('zre_msg ELECT', end)
-  const versionConst = f[3]!
-  if (versionConst !== 2) badConstant('zre_msg ELECT version', versionConst, 2)
-  const sequence = (f[4]! << 8) | f[5]!
+  const $version_const = f[3]!
+  if ($version_const !== 2) badConstant('zre_msg ELECT version', $version_const, 2)
+  const $sequence = (f[4]! << 8) | f[5]!
   if (end < 7) truncated('zre_msg ELECT group', end)
-  const groupLen = f[6]!
+  const $group_len = f[6]!
   let p = 7
-  if (groupLen > end - p) truncated('zre_msg ELECT group', end)
-  const group = text(f, p, p + groupLen)
-  p += groupLen
+  if ($group_len > end - p) truncated('zre_msg ELECT group', end)
+  const $group = text(f, p, p + $group_len)
+  p += $group_len
   if (p + 1 > end) truncated('zre_msg ELECT challenger id', end)
-  const challengerIdLen = f[p]!
+  const $challengerId_len = f[p]!
   p += 1
-  if (challengerIdLen > end - p) truncated('zre_msg ELECT challenger id', end)
-  const challengerId = text(f, p, p + challengerIdLen)
-  p += challengerIdLen
+  if ($challengerId_len > end - p) truncated('zre_msg ELECT challenger id', end)
+  const $challengerId = text(f, p, p + $challengerId_len)
+  p += $challengerId_len
   if (p !== end) trailingBytes('zre_msg ELECT', end - p)
   if (frames.length > 1) throw new CodecError('CODEC_TRAILING_FRAMES', `zre_msg ELECT: ${frames.length} frames, expected 1`)
-  return { type: 'ELECT', sequence, group, challengerId }
+  return { type: 'ELECT', sequence: $sequence, group: $group, challengerId: $challengerId }
 }
 
 function decodeLeader(frames: readonly Buffer[], f: Buffer): Leader {
   const end = f.length
   if (end < 6) truncated('zre_msg LEADER', end)
-  const versionConst = f[3]!
-  if (versionConst !== 2) badConstant('zre_msg LEADER version', versionConst, 2)
-  const sequence = (f[4]! << 8) | f[5]!
+  const $version_const = f[3]!
+  if ($version_const !== 2) badConstant('zre_msg LEADER version', $version_const, 2)
+  const $sequence = (f[4]! << 8) | f[5]!
   if (end < 7) truncated('zre_msg LEADER group', end)
-  const groupLen = f[6]!
+  const $group_len = f[6]!
   let p = 7
-  if (groupLen > end - p) truncated('zre_msg LEADER group', end)
-  const group = text(f, p, p + groupLen)
-  p += groupLen
+  if ($group_len > end - p) truncated('zre_msg LEADER group', end)
+  const $group = text(f, p, p + $group_len)
+  p += $group_len
   if (p + 1 > end) truncated('zre_msg LEADER leader id', end)
-  const leaderIdLen = f[p]!
+  const $leaderId_len = f[p]!
   p += 1
-  if (leaderIdLen > end - p) truncated('zre_msg LEADER leader id', end)
-  const leaderId = text(f, p, p + leaderIdLen)
-  p += leaderIdLen
+  if ($leaderId_len > end - p) truncated('zre_msg LEADER leader id', end)
+  const $leaderId = text(f, p, p + $leaderId_len)
+  p += $leaderId_len
   if (p !== end) trailingBytes('zre_msg LEADER', end - p)
   if (frames.length > 1) throw new CodecError('CODEC_TRAILING_FRAMES', `zre_msg LEADER: ${frames.length} frames, expected 1`)
-  return { type: 'LEADER', sequence, group, leaderId }
+  return { type: 'LEADER', sequence: $sequence, group: $group, leaderId: $leaderId }
 }
 
 function decodeGoodbye(frames: readonly Buffer[], f: Buffer): Goodbye {
   const end = f.length
   if (end < 6) truncated('zre_msg GOODBYE', end)
-  const versionConst = f[3]!
-  if (versionConst !== 2) badConstant('zre_msg GOODBYE version', versionConst, 2)
-  const sequence = (f[4]! << 8) | f[5]!
+  const $version_const = f[3]!
+  if ($version_const !== 2) badConstant('zre_msg GOODBYE version', $version_const, 2)
+  const $sequence = (f[4]! << 8) | f[5]!
   if (6 !== end) trailingBytes('zre_msg GOODBYE', end - 6)
   if (frames.length > 1) throw new CodecError('CODEC_TRAILING_FRAMES', `zre_msg GOODBYE: ${frames.length} frames, expected 1`)
-  return { type: 'GOODBYE', sequence }
+  return { type: 'GOODBYE', sequence: $sequence }
 }
 
 /** One short human-readable line for logs and traces (long values are abbreviated). */

@@ -54,7 +54,8 @@ export function emitDecode(e: Emitter, model: Model): void {
       const goDynamic = (): void => c.flush()
       const names: string[] = []
       for (const f of m.fields) {
-        const x = f.constant !== undefined ? `${f.prop}Const` : f.prop
+        // `$` and `_` never occur in a property name, so these locals cannot collide with each other or the helpers
+        const x = `$${f.prop}${f.constant !== undefined ? '_const' : ''}`
         if (f.constant === undefined) names.push(f.prop)
         const fname = f.name
         switch (f.type) {
@@ -81,37 +82,37 @@ export function emitDecode(e: Emitter, model: Model): void {
           case 'chunk': {
             const lenBytes = f.type === 'string' ? 1 : 4
             need(lenBytes, fname)
-            e.line(`const ${x}Len = ${lenBytes === 1 ? `f[${at()}]!` : `u32(f, ${at()})`}`)
+            e.line(`const ${x}_len = ${lenBytes === 1 ? `f[${at()}]!` : `u32(f, ${at()})`}`)
             adv(lenBytes)
             goDynamic()
-            e.line(`if (${x}Len > end - p) truncated(${lit(`${ctx} ${fname}`)}, end)`)
-            e.line(f.type === 'chunk' ? `const ${x} = f.subarray(p, p + ${x}Len)` : `const ${x} = text(f, p, p + ${x}Len)`)
+            e.line(`if (${x}_len > end - p) truncated(${lit(`${ctx} ${fname}`)}, end)`)
+            e.line(f.type === 'chunk' ? `const ${x} = f.subarray(p, p + ${x}_len)` : `const ${x} = text(f, p, p + ${x}_len)`)
             if (f.constant !== undefined) e.line(`if (${x} !== ${constLit(f.constant)}) badConstant(${lit(`${ctx} ${fname}`)}, ${x}, ${constLit(f.constant)})`)
-            adv(`${x}Len`)
+            adv(`${x}_len`)
             break
           }
           case 'strings':
             need(4, fname)
-            e.line(`const ${x}Count = u32(f, ${at()})`)
+            e.line(`const ${x}_count = u32(f, ${at()})`)
             adv(4)
             goDynamic()
             e.line(`// each entry takes at least 4 bytes: a claimed count beyond that is refused before any allocation`)
-            e.line(`if (${x}Count > (end - p) / 4) truncated(${lit(`${ctx} ${fname}`)}, end)`)
+            e.line(`if (${x}_count > (end - p) / 4) truncated(${lit(`${ctx} ${fname}`)}, end)`)
             e.line(`const ${x}: string[] = []`)
-            e.block(`for (let i = 0; i < ${x}Count; i++) {`, () => {
+            e.block(`for (let i = 0; i < ${x}_count; i++) {`, () => {
               e.line(`if (p + 4 > end) truncated(${lit(`${ctx} ${fname}`)}, end)`, 'const n = u32(f, p)', 'p += 4')
               e.line(`if (n > end - p) truncated(${lit(`${ctx} ${fname}`)}, end)`, `${x}.push(text(f, p, p + n))`, 'p += n')
             })
             break
           case 'hash':
             need(4, fname)
-            e.line(`const ${x}Count = u32(f, ${at()})`)
+            e.line(`const ${x}_count = u32(f, ${at()})`)
             adv(4)
             goDynamic()
             e.line(`// each entry takes at least 5 bytes: a claimed count beyond that is refused up front`)
-            e.line(`if (${x}Count > (end - p) / 5) truncated(${lit(`${ctx} ${fname}`)}, end)`)
+            e.line(`if (${x}_count > (end - p) / 5) truncated(${lit(`${ctx} ${fname}`)}, end)`)
             e.line(`const ${x} = new Map<string, string>()`)
-            e.block(`for (let i = 0; i < ${x}Count; i++) {`, () => {
+            e.block(`for (let i = 0; i < ${x}_count; i++) {`, () => {
               e.line(`if (p >= end) truncated(${lit(`${ctx} ${fname}`)}, end)`, 'const kn = f[p]!', 'p += 1')
               e.line(`if (kn + 4 > end - p) truncated(${lit(`${ctx} ${fname}`)}, end)`, 'const k = text(f, p, p + kn)', 'p += kn')
               e.line('const vn = u32(f, p)', 'p += 4')
@@ -135,7 +136,7 @@ export function emitDecode(e: Emitter, model: Model): void {
           `if (frames.length > ${fi}) throw new CodecError('CODEC_TRAILING_FRAMES', \`${ctx}: \${frames.length} frames, expected ${fi}\`)`,
         )
       }
-      e.line(`return { type: ${lit(m.key)}${names.map((n) => `, ${n}`).join('')} }`)
+      e.line(`return { type: ${lit(m.key)}${names.map((n) => `, ${n}: $${n}`).join('')} }`)
     })
     e.line('')
   }

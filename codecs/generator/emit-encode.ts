@@ -47,31 +47,31 @@ export function emitEncode(e: Emitter, model: Model): void {
             break
           }
           case 'string':
-            e.line(`const ${f.prop}Len = Buffer.byteLength(${v})`, `if (${f.prop}Len > 255) tooLong(${where}, ${f.prop}Len)`)
+            e.line(`const $${f.prop}_len = Buffer.byteLength(${v})`, `if ($${f.prop}_len > 255) tooLong(${where}, $${f.prop}_len)`)
             fixed += 1
-            sizeParts.push(`${f.prop}Len`)
+            sizeParts.push(`$${f.prop}_len`)
             break
           case 'longstr':
-            e.line(`const ${f.prop}Len = Buffer.byteLength(${v})`)
+            e.line(`const $${f.prop}_len = Buffer.byteLength(${v})`)
             fixed += 4
-            sizeParts.push(`${f.prop}Len`)
+            sizeParts.push(`$${f.prop}_len`)
             break
           case 'chunk':
             fixed += 4
             sizeParts.push(`${v}.length`)
             break
           case 'strings':
-            e.line(`let ${f.prop}Len = 0`, `for (const s of ${v}) ${f.prop}Len += 4 + Buffer.byteLength(s)`)
+            e.line(`let $${f.prop}_len = 0`, `for (const s of ${v}) $${f.prop}_len += 4 + Buffer.byteLength(s)`)
             fixed += 4
-            sizeParts.push(`${f.prop}Len`)
+            sizeParts.push(`$${f.prop}_len`)
             break
           case 'hash':
-            e.line(`let ${f.prop}Len = 0`)
+            e.line(`let $${f.prop}_len = 0`)
             e.block(`for (const [k, val] of ${v}) {`, () => {
-              e.line('const kn = Buffer.byteLength(k)', `if (kn > 255) tooLong(${lit(`${ctx} ${f.name} key`)}, kn)`, `${f.prop}Len += 5 + kn + Buffer.byteLength(val)`)
+              e.line('const kn = Buffer.byteLength(k)', `if (kn > 255) tooLong(${lit(`${ctx} ${f.name} key`)}, kn)`, `$${f.prop}_len += 5 + kn + Buffer.byteLength(val)`)
             })
             fixed += 4
-            sizeParts.push(`${f.prop}Len`)
+            sizeParts.push(`$${f.prop}_len`)
             break
           case 'frame':
           case 'msg':
@@ -107,8 +107,8 @@ export function emitEncode(e: Emitter, model: Model): void {
               e.line(`b[${at()}] = ${n}`, `b.write(${v}, ${at(1)})`)
               adv(1 + n)
             } else {
-              e.line(`b[${at()}] = ${f.prop}Len`, `put(b, ${v}, ${at(1)}, ${f.prop}Len)`)
-              adv(`1 + ${f.prop}Len`)
+              e.line(`b[${at()}] = $${f.prop}_len`, `put(b, ${v}, ${at(1)}, $${f.prop}_len)`)
+              adv(`1 + $${f.prop}_len`)
             }
             break
           case 'longstr':
@@ -117,8 +117,8 @@ export function emitEncode(e: Emitter, model: Model): void {
               e.line(`w32(b, ${at()}, ${n})`, `b.write(${v}, ${at(4)})`)
               adv(4 + n)
             } else {
-              e.line(`w32(b, ${at()}, ${f.prop}Len)`, `put(b, ${v}, ${at(4)}, ${f.prop}Len)`)
-              adv(`4 + ${f.prop}Len`)
+              e.line(`w32(b, ${at()}, $${f.prop}_len)`, `put(b, ${v}, ${at(4)}, $${f.prop}_len)`)
+              adv(`4 + $${f.prop}_len`)
             }
             break
           case 'chunk':

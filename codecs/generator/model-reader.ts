@@ -17,6 +17,12 @@ const MAX_NUMBER: Record<number, bigint> = { 1: 0xffn, 2: 0xffffn, 4: 0xffffffff
 // Names the generated module already uses for itself; a define with one of them would clash.
 const RESERVED_DEFINES = new Set(['SIGNATURE', 'MESSAGE_NAMES'])
 
+// Type names a generated module declares or imports besides the message interfaces (globals such as Map and
+// Buffer are refused separately: an interface of that name would shadow them).
+function reservedTypeNames(t: string): Set<string> {
+  return new Set([t, `${t}Id`, `${t}Type`, `${t}Arbitraries`, 'CodecError', 'Mutation', 'Mutated', 'Fc', 'FastCheck', 'Record', 'Readonly', 'ReadonlySet'])
+}
+
 export type ReadFile = (path: string) => string
 
 /** Reads and checks the model in `file`; includes are resolved relative to the including file. */
@@ -140,7 +146,7 @@ function buildModel(root: Located): Model {
       headerSeen = true
       for (const f of el.children) header.push(buildField(f, true, defines, fieldTypes))
     } else if (el.name === 'message') {
-      messages.push(buildMessage(el, messages, header, defines, fieldTypes))
+      messages.push(buildMessage(el, pascal(name!), messages, header, defines, fieldTypes))
     } else if (el.name === 'doc' || el.name === 'grammar' || el.name === 'license') {
       // documentation elements zproto models carry (license.xml is included by most of them): ignored
     } else {
@@ -164,7 +170,7 @@ function buildModel(root: Located): Model {
   }
 }
 
-function buildMessage(el: Located, messages: Message[], header: Field[], defines: Define[], fieldTypes: Map<string, Field>): Message {
+function buildMessage(el: Located, modelType: string, messages: Message[], header: Field[], defines: Define[], fieldTypes: Map<string, Field>): Message {
   checkAttrs(el, ['name', 'id'])
   const name = el.attrs['name']
   if (!name || !/^[A-Za-z]/.test(name)) fail(el, '<message> needs a name starting with a letter')
@@ -172,6 +178,12 @@ function buildMessage(el: Located, messages: Message[], header: Field[], defines
   const id = integer(el, 'id', 0, 255) ?? messages.length + 1
   const sameName = messages.find((m) => m.key === key)
   if (sameName) fail(el, `duplicate message name '${name}' (first at ${sameName.file}:${sameName.line})`)
+  const typeName = pascal(name)
+  if (reservedTypeNames(modelType).has(typeName) || typeName in globalThis) {
+    fail(el, `message name '${name}' would make the type ${typeName}, which the generated module already uses`)
+  }
+  const sameType = messages.find((m) => m.typeName === typeName)
+  if (sameType) fail(el, `message names '${name}' and '${sameType.name}' both make the type ${typeName}`)
   const sameId = messages.find((m) => m.id === id)
   if (sameId) fail(el, `duplicate message id ${id}: '${name}' and '${sameId.name}' (${sameId.file}:${sameId.line})`)
   const own: Field[] = []
@@ -184,7 +196,7 @@ function buildMessage(el: Located, messages: Message[], header: Field[], defines
     props.set(f.prop, f)
     if (f.type === 'msg' && i !== fields.length - 1) fail(f, `msg field '${f.name}' must be the last field of message ${name}`)
   })
-  return { name, key, typeName: pascal(name), id, fields, description: description(el), file: el.file, line: el.line }
+  return { name, key, typeName, id, fields, description: description(el), file: el.file, line: el.line }
 }
 
 function buildField(el: Located, inHeader: boolean, defines: Define[], fieldTypes: Map<string, Field>): Field {

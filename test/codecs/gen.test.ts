@@ -34,7 +34,7 @@ t.test('committed generated codecs are up to date (what CI checks)', async (t) =
   t.same(r.problems, [])
   t.same(r.written, [], 'check mode writes nothing')
   t.same(modelsIn(join(root, 'codecs/models')).map((m) => m.slice(root.length)), ['codecs/models/zgossip_msg.xml', 'codecs/models/zre_log_msg.xml', 'codecs/models/zre_msg.xml'])
-  const f = syncGenerated([join(root, 'test/codecs/fixtures/all_types.xml')], join(root, 'test/codecs/fixtures/generated'), { check: true, errorModule: '../../../../codecs/codec-error.ts' })
+  const f = syncGenerated([join(root, 'test/codecs/fixtures/all_types.xml'), join(root, 'test/codecs/fixtures/tricky_names.xml')], join(root, 'test/codecs/fixtures/generated'), { check: true, errorModule: '../../../../codecs/codec-error.ts' })
   t.same(f.problems, [], 'the committed fixture output too')
 })
 
