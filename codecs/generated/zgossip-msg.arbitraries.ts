@@ -56,6 +56,8 @@ export interface Mutated {
   from: ZgossipMsgType
 }
 
+// ids no message uses (the lowest ones and the two highest: a sample is enough), and the messages whose
+// msg field takes any number of frames, so adding or dropping one frame may still be valid
 const FREE_IDS: readonly number[] = [0, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 254, 255]
 const OPEN_ENDED: ReadonlySet<string> = new Set([])
 

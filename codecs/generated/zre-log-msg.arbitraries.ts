@@ -42,6 +42,8 @@ export interface Mutated {
   from: ZreLogMsgType
 }
 
+// ids no message uses (the lowest ones and the two highest: a sample is enough), and the messages whose
+// msg field takes any number of frames, so adding or dropping one frame may still be valid
 const FREE_IDS: readonly number[] = [0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 254, 255]
 const OPEN_ENDED: ReadonlySet<string> = new Set([])
 

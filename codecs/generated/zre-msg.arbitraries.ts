@@ -100,6 +100,8 @@ export interface Mutated {
   from: ZreMsgType
 }
 
+// ids no message uses (the lowest ones and the two highest: a sample is enough), and the messages whose
+// msg field takes any number of frames, so adding or dropping one frame may still be valid
 const FREE_IDS: readonly number[] = [0, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 254, 255]
 const OPEN_ENDED: ReadonlySet<string> = new Set(['WHISPER', 'SHOUT'])
 

@@ -80,6 +80,8 @@ export function emitArbitraries(model: Model, opts: ArbitrariesOptions): string 
     e.line('frames: Buffer[]', 'mutation: Mutation', '/** True when this mutation can never give a valid message: decode must throw. */', 'invalid: boolean', `/** The type of the message that was damaged. */`, `from: ${T}Type`)
   })
   e.line('')
+  e.line('// ids no message uses (the lowest ones and the two highest: a sample is enough), and the messages whose')
+  e.line('// msg field takes any number of frames, so adding or dropping one frame may still be valid')
   e.line(`const FREE_IDS: readonly number[] = [${freeIds.length > 12 ? freeIds.slice(0, 12).join(', ') + ', ' + freeIds.slice(-2).join(', ') : freeIds.join(', ')}]`)
   e.line(`const OPEN_ENDED: ReadonlySet<string> = new Set([${open.join(', ')}])`, '')
   e.doc('Damaged frames for fuzzing a decoder: each value is a valid message, encoded, then hit by one mutation. `invalid` tells whether the result is certainly invalid (truncation, trailing bytes, bad signature, unknown id, frame count) or only probably (byte flips, random bytes).')
