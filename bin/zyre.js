@@ -1,10 +1,7 @@
 #!/usr/bin/env node
-// Launcher for the `zyre` CLI: runs the TypeScript entry point through tsx.
-import { spawnSync } from 'node:child_process'
-import { createRequire } from 'node:module'
-import { fileURLToPath } from 'node:url'
-const require = createRequire(import.meta.url)
-const tsx = require.resolve('tsx/cli')
-const entry = fileURLToPath(new URL('./zyre.ts', import.meta.url))
-const r = spawnSync(process.execPath, [tsx, entry, ...process.argv.slice(2)], { stdio: 'inherit' })
-process.exit(r.status ?? 1)
+// Launcher for the `zyre` CLI: registers tsx's loader in this process and runs the TypeScript
+// entry point, so signals (Ctrl-C) and exit codes are the command's own, with no child process.
+import { register } from 'tsx/esm/api'
+
+register()
+await import('./zyre.ts')

@@ -1,5 +1,6 @@
 // One small interface over both Zyre implementations the benchmark compares: ours and zyre.js
 // (loaded through zeromq/v5-compat). Both run on loopback with the same beacon interval.
+import { createRequire } from 'node:module'
 import { Zyre } from '../../lib/index.ts'
 import { loadZyreJs } from '../../test/helpers/zyre-js.ts'
 
@@ -40,7 +41,15 @@ function ours(port: number, name: string): BenchNode {
   }
 }
 
+let contextSized = false
+
 function theirs(port: number, name: string): BenchNode {
+  if (!contextSized) {
+    // libzmq allows 1023 sockets per context by default; 50 zyre.js nodes need about 2550.
+    const zmq = createRequire(import.meta.url)('zeromq') as { context: { maxSockets: number; readonly maxSocketsLimit: number } }
+    zmq.context.maxSockets = Math.min(16384, zmq.context.maxSocketsLimit)
+    contextSized = true
+  }
   const ZyreJs = loadZyreJs()
   const z = new ZyreJs({ name, iface: 'lo', bport: port, binterval: 100, evasive: 5000, expired: 30000 })
   z.setEncoding(null)

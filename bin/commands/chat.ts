@@ -30,9 +30,14 @@ export async function run(argv: string[]): Promise<number> {
     return runNode(toZyreOptions(values), {
       json: values.json ?? false,
       duration: durationOption(values.duration),
-      main: async (zyre) => {
+      main: async (zyre, stopping) => {
         zyre.join(group)
         const lines = createInterface({ input: process.stdin, terminal: false })
+        // Stopped by a signal or --duration: stop reading so stdin no longer holds the process.
+        stopping.addEventListener('abort', () => {
+          lines.close()
+          process.stdin.destroy()
+        })
         for await (const line of lines) {
           if (line.length > 0) await zyre.shout(group, line)
         }

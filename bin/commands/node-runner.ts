@@ -10,8 +10,9 @@ export interface RunNodeOptions {
   duration: number
   /** Called for every event after it is printed. */
   onEvent?: (zyre: Zyre, e: ZyreEvent) => void
-  /** Called once the node is started; resolving it stops the node. */
-  main?: (zyre: Zyre) => Promise<void>
+  /** Called once the node is started; resolving it stops the node. `stopping` aborts when the
+   *  node stops for another reason (signal, --duration), so `main` can release its inputs. */
+  main?: (zyre: Zyre, stopping: AbortSignal) => Promise<void>
 }
 
 export async function runNode(options: ZyreOptions, run: RunNodeOptions): Promise<number> {
@@ -34,11 +35,13 @@ export async function runNode(options: ZyreOptions, run: RunNodeOptions): Promis
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   const timer = run.duration > 0 ? setTimeout(stop, run.duration) : undefined
-  run.main?.(zyre).then(stop, (err: unknown) => {
+  const stopping = new AbortController()
+  run.main?.(zyre, stopping.signal).then(stop, (err: unknown) => {
     process.stderr.write(`${(err as Error).message}\n`)
     stop()
   })
   await stopped
+  stopping.abort()
   if (timer) clearTimeout(timer)
   process.off('SIGINT', onSignal)
   process.off('SIGTERM', onSignal)

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto'
 import * as zmq from 'zeromq'
 import { decode, encode, type ZreMsg } from '../../codecs/generated/zre-msg.ts'
+import { binaryId } from './zeromq-js-sockets.ts'
 
 type WithoutSequence<M> = M extends ZreMsg ? Omit<M, 'sequence'> & { sequence?: number } : never
 export type FakeOutgoing = WithoutSequence<ZreMsg>
@@ -41,7 +42,7 @@ export class FakeZrePeer {
   /** Opens our DEALER to a node's ROUTER with the ZRE identity 0x01 + UUID. */
   connect(endpoint: string): void {
     this.dealer?.close()
-    this.dealer = new zmq.Dealer({ routingId: Buffer.concat([Buffer.from([1]), this.uuid]), linger: 0 })
+    this.dealer = new zmq.Dealer({ routingId: binaryId(Buffer.concat([Buffer.from([1]), this.uuid])), linger: 0 })
     this.dealer.connect(endpoint)
     this.sequence = 0
   }

@@ -5,6 +5,11 @@ import type { SocketFactory } from '../../lib/zyre/sockets.ts'
 
 export const zeromqJsSockets: SocketFactory = {
   dealer: ({ routingId, sendHighWaterMark }) =>
-    new zmq.Dealer({ routingId, sendHighWaterMark, sendTimeout: 0, linger: 500, reconnectInterval: 100 }),
+    new zmq.Dealer({ routingId: binaryId(routingId), sendHighWaterMark, sendTimeout: 0, linger: 500, reconnectInterval: 100 }),
   router: () => new zmq.Router({ linger: 0 }),
+}
+
+/** zeromq.js types routingId as a string but passes a Buffer through to libzmq as raw bytes. */
+export function binaryId(id: Buffer): string {
+  return id as unknown as string
 }
