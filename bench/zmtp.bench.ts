@@ -1,0 +1,53 @@
+// ZMTP benchmark: our pure-TypeScript sockets against zeromq.js (libzmq) in the same run, same
+// harness, loopback TCP, `await send()` per message, sender and receiver in this process.
+// Prints msg/s and MB/s for PUSH/PULL and DEALER->ROUTER, REQ/REP round-trip p50/p99, ratios.
+import * as os from 'node:os'
+import * as zmq from 'zeromq'
+import * as ours from '../zmtp/index.ts'
+import { dealerRouter, pushPull, reqRep, type BenchSocket, type Stack, type Throughput } from './zmtp/harness.ts'
+
+const quick = process.argv.includes('--quick')
+const scale = quick ? 0.1 : 1
+
+const oursStack: Stack = {
+  name: 'zyre-ts',
+  make: (type) => new (ours as unknown as Record<string, new (o: object) => BenchSocket>)[type]!({ linger: 0 }),
+}
+const zmqStack: Stack = {
+  name: 'zeromq.js',
+  make: (type) => new (zmq as unknown as Record<string, new (o: object) => BenchSocket>)[type]!({ linger: 0 }),
+}
+
+const rows: string[][] = []
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+
+async function throughputRow(label: string, run: (s: Stack) => Promise<Throughput>): Promise<void> {
+  const a = await run(oursStack)
+  const b = await run(zmqStack)
+  rows.push([label, `${fmt(a.msgPerSec)} msg/s, ${fmt(a.mbPerSec, 1)} MB/s`, `${fmt(b.msgPerSec)} msg/s, ${fmt(b.mbPerSec, 1)} MB/s`, `${fmt(a.msgPerSec / b.msgPerSec, 2)}x`])
+}
+
+const sizes: [string, number, number][] = [
+  ['16 B', 16, 200_000],
+  ['256 B', 256, 200_000],
+  ['4 KiB', 4096, 100_000],
+  ['64 KiB', 65536, 10_000],
+]
+for (const [label, size, count] of sizes) {
+  await throughputRow(`PUSH->PULL ${label}`, (s) => pushPull(s, size, Math.round(count * scale)))
+}
+await throughputRow('DEALER->ROUTER 16 B', (s) => dealerRouter(s, 16, Math.round(200_000 * scale)))
+{
+  const n = Math.round(10_000 * scale)
+  const a = await reqRep(oursStack, 16, n)
+  const b = await reqRep(zmqStack, 16, n)
+  rows.push(['REQ/REP 16 B round trip', `p50 ${fmt(a.p50)} us, p99 ${fmt(a.p99)} us`, `p50 ${fmt(b.p50)} us, p99 ${fmt(b.p99)} us`, `${fmt(b.p50 / a.p50, 2)}x faster (p50)`])
+}
+
+const header = ['benchmark', oursStack.name, zmqStack.name, 'ratio']
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`
+console.log(`${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, Node ${process.version}, ${os.platform()} ${os.release()}`)
+console.log(line(header))
+console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`)
+for (const r of rows) console.log(line(r))

@@ -1,0 +1,100 @@
+// The ZMTP benchmark harness, the same code for both stacks: it only uses the zeromq.js-shaped
+// API that our zmtp sockets and zeromq.js share, so the two run exactly the same loops.
+
+export interface BenchSocket {
+  bind(ep: string): Promise<void>
+  connect(ep: string): void
+  send(msg: Buffer | Buffer[]): Promise<void>
+  receive(): Promise<Buffer[]>
+  close(): void
+  readonly lastEndpoint: string | null
+}
+
+export interface Stack {
+  name: string
+  make(type: 'Push' | 'Pull' | 'Dealer' | 'Router' | 'Request' | 'Reply'): BenchSocket
+}
+
+export interface Throughput {
+  msgPerSec: number
+  mbPerSec: number
+}
+
+async function connected(a: BenchSocket, b: BenchSocket): Promise<void> {
+  await a.bind('tcp://127.0.0.1:*')
+  b.connect(a.lastEndpoint!)
+}
+
+/** One sender awaiting each send(), one receiver in the same process; time to the last receive. */
+async function pump(sender: BenchSocket, receiver: BenchSocket, size: number, count: number, frames: (b: Buffer) => Buffer[]): Promise<Throughput> {
+  const payload = Buffer.alloc(size, 0x61)
+  const msg = frames(payload)
+  // Warm-up: the connection is up and the JIT has seen the loops before timing starts.
+  const warm = Math.min(1000, count)
+  const rxWarm = (async () => {
+    for (let i = 0; i < warm; i++) await receiver.receive()
+  })()
+  for (let i = 0; i < warm; i++) await sender.send(msg)
+  await rxWarm
+  const start = process.hrtime.bigint()
+  const rx = (async () => {
+    for (let i = 0; i < count; i++) await receiver.receive()
+  })()
+  for (let i = 0; i < count; i++) await sender.send(msg)
+  await rx
+  const secs = Number(process.hrtime.bigint() - start) / 1e9
+  return { msgPerSec: count / secs, mbPerSec: (count * size) / secs / 1e6 }
+}
+
+export async function pushPull(stack: Stack, size: number, count: number): Promise<Throughput> {
+  const pull = stack.make('Pull')
+  const push = stack.make('Push')
+  try {
+    await connected(pull, push)
+    return await pump(push, pull, size, count, (b) => [b])
+  } finally {
+    push.close()
+    pull.close()
+  }
+}
+
+export async function dealerRouter(stack: Stack, size: number, count: number): Promise<Throughput> {
+  const router = stack.make('Router')
+  const dealer = stack.make('Dealer')
+  try {
+    await connected(router, dealer)
+    return await pump(dealer, router, size, count, (b) => [b])
+  } finally {
+    dealer.close()
+    router.close()
+  }
+}
+
+/** Round-trip latency in microseconds: p50 and p99 over `count` lock-step REQ/REP exchanges. */
+export async function reqRep(stack: Stack, size: number, count: number): Promise<{ p50: number; p99: number }> {
+  const rep = stack.make('Reply')
+  const req = stack.make('Request')
+  try {
+    await connected(rep, req)
+    const server = (async () => {
+      for (let i = 0; i < count + 100; i++) {
+        const m = await rep.receive()
+        await rep.send(m)
+      }
+    })()
+    const payload = Buffer.alloc(size, 0x62)
+    const samples = new Float64Array(count)
+    for (let i = 0; i < count + 100; i++) {
+      const t0 = process.hrtime.bigint()
+      await req.send(payload)
+      await req.receive()
+      if (i >= 100) samples[i - 100] = Number(process.hrtime.bigint() - t0) / 1000
+    }
+    await server
+    samples.sort()
+    return { p50: samples[Math.floor(count * 0.5)]!, p99: samples[Math.floor(count * 0.99)]! }
+  } finally {
+    req.close()
+    rep.close()
+  }
+}
