@@ -340,7 +340,7 @@ export abstract class Socket implements PipeOwner {
       this.handshaking.delete(conn)
       this.lingering.delete(conn)
       const e = err ?? error
-      const address = pipe?.address ?? conn.peer?.address ?? d?.endpoint ?? ''
+      const address = pipe?.address ?? conn.peer?.address ?? d?.endpoint ?? conn.address
       if (pipe === undefined && e !== undefined && !conn.isReady) {
         this.events.publish({ type: handshakeErrorType(e), address, error: e })
       }
