@@ -1,4 +1,11 @@
+#!/usr/bin/env node
 // The `zyre` command line: dispatches `zyre <command> [args]` to bin/commands/<command>.ts.
+// Run from source (tsx) it loads the commands' .ts files; built into dist/ it loads their .js.
+import { extname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const ext = extname(fileURLToPath(import.meta.url))
+
 const commands: Record<string, string> = {
   demo: 'the loopback demo: several nodes discover each other, join a group, shout and whisper',
   ping: 'join GLOBAL, whisper "Hello" to each new peer, print every event',
@@ -16,6 +23,6 @@ if (name === undefined || name === '--help' || name === '-h' || !(name in comman
   console.error(usage())
   process.exitCode = name === undefined || name.startsWith('-') ? 0 : 2
 } else {
-  const mod = (await import(`./commands/${name}.ts`)) as { run(argv: string[]): Promise<number> }
+  const mod = (await import(`./commands/${name}${ext}`)) as { run(argv: string[]): Promise<number> }
   process.exitCode = await mod.run(rest)
 }

@@ -1,7 +1,7 @@
 // `zyre gen <model.xml> [--out dir]`: generates a TypeScript codec, fast-check arbitraries and an ABNF
 // document from a user's zproto model, with the same generator that builds this project's own codecs.
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { basename, dirname, relative, resolve, sep } from 'node:path'
+import { basename, dirname, extname, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { generate } from '../../codecs/generator/generate.ts'
@@ -40,8 +40,10 @@ model grammar (zproto):
   Wire: first frame 0xAA, 0xA0|signature, message id, then the fields, numbers big-endian.
 `
 
-const here = dirname(fileURLToPath(import.meta.url))
-const codecErrorFile = resolve(here, '../../codecs/codec-error.ts')
+const self = fileURLToPath(import.meta.url)
+const here = dirname(self)
+// codec-error.ts from source, codec-error.js when this runs built from dist/.
+const codecErrorFile = resolve(here, `../../codecs/codec-error${extname(self)}`)
 const packageRoot = resolve(here, '../..')
 
 function defaultErrorModule(outDir: string): string {

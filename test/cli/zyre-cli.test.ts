@@ -5,7 +5,8 @@ import t from 'tap'
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
-const bin = fileURLToPath(new URL('../../bin/zyre.js', import.meta.url))
+// From source, in-process through tsx's loader (no build needed); test/package/ covers the built bin.
+const bin = fileURLToPath(new URL('../../bin/zyre.ts', import.meta.url))
 
 interface Proc {
   child: ChildProcessWithoutNullStreams
@@ -14,7 +15,7 @@ interface Proc {
 }
 
 function zyre(args: string[]): Proc {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: 'pipe' })
+  const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], { stdio: 'pipe' })
   const lines: string[] = []
   let partial = ''
   child.stdout.on('data', (d: Buffer) => {
