@@ -1,0 +1,100 @@
+// Endpoints that change under a running node, driven by scripted peers (libzmq sockets) and
+// hand-sent UDP beacons on loopback: a known UUID beaconing from a new endpoint is reconnected
+// there, and a new UUID at an endpoint an old peer used replaces that peer (the ephemeral port
+// reuse problem of the guide: a restarted process gets the dead one's port).
+import t from 'tap'
+import * as dgram from 'node:dgram'
+import { randomBytes } from 'node:crypto'
+import { Zyre, encodeBeacon } from '../../../lib/index.ts'
+import { FakeZrePeer } from '../../helpers/fake-zre-peer.ts'
+import { EventLog, sleep } from '../../helpers/zyre-events.ts'
+
+const PORT = 47226
+
+async function setup(t: { teardown(fn: () => unknown): void }) {
+  const zyre = new Zyre({ name: 'real', interface: 'lo', port: PORT, interval: 100, evasiveTimeout: 5000, expiredTimeout: 20000 })
+  const log = new EventLog(zyre)
+  await zyre.start()
+  t.teardown(() => zyre.stop())
+  const udp = dgram.createSocket('udp4')
+  await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve))
+  udp.setBroadcast(true)
+  t.teardown(() => udp.close())
+  const beacon = (uuid: Buffer, port: number): Promise<void> =>
+    new Promise((resolve, reject) => udp.send(encodeBeacon({ uuid, port }), PORT, '127.255.255.255', (err) => (err ? reject(err) : resolve())))
+  const peer = async (uuid: Buffer, endpoint?: string): Promise<FakeZrePeer> => {
+    const f = new FakeZrePeer(uuid)
+    t.teardown(() => f.close())
+    // Rebinding a port another socket just released can briefly fail: retry for a moment.
+    for (let i = 0; ; i++) {
+      try {
+        return await f.bind(endpoint)
+      } catch (err) {
+        if (i > 50) throw err
+        await sleep(50)
+      }
+    }
+  }
+  return { zyre, log, beacon, peer }
+}
+
+t.test('a known UUID beaconing from a new endpoint is reconnected there', async (t) => {
+  const { zyre, log, beacon, peer } = await setup(t)
+  const uuid = randomBytes(16)
+  const first = await peer(uuid)
+  await beacon(uuid, first.port)
+  const hello1 = await first.waitFor((m) => m.type === 'HELLO')
+  t.equal(hello1.sequence, 1, 'HELLO to the first endpoint')
+  first.connect(zyre.endpoint)
+  await first.hello()
+  await log.wait('ENTER', (e) => e.peer === first.id)
+
+  // The peer restarts its ROUTER on another port and beacons from there.
+  const moved = await peer(uuid)
+  t.not(moved.port, first.port)
+  await beacon(uuid, moved.port)
+  await log.wait('EXIT', (e) => e.peer === first.id)
+  const hello2 = await moved.waitFor((m) => m.type === 'HELLO')
+  t.equal(hello2.sequence, 1, 'a fresh HELLO (sequence 1) to the new endpoint')
+  moved.connect(zyre.endpoint)
+  await moved.hello()
+  await log.until(() => log.of('ENTER', uuid.toString('hex').toUpperCase()).length === 2, 10000, 'ENTER again')
+  t.same(zyre.peers(), [moved.id], 'one peer, at its new endpoint')
+  t.equal(zyre.peerAddress(moved.id), moved.endpoint)
+})
+
+t.test('a new UUID at an endpoint an old peer used replaces the old peer', async (t) => {
+  const { zyre, log, beacon, peer } = await setup(t)
+  const old = await peer(randomBytes(16))
+  const endpoint = old.endpoint
+  await beacon(old.uuid, old.port)
+  await old.waitFor((m) => m.type === 'HELLO')
+  old.connect(zyre.endpoint)
+  await old.hello()
+  await log.wait('ENTER', (e) => e.peer === old.id)
+
+  // The old process dies without a word; a new one gets its port and beacons a new UUID.
+  old.close()
+  const successor = await peer(randomBytes(16), endpoint)
+  t.equal(successor.endpoint, endpoint, 'same endpoint, new UUID')
+  await beacon(successor.uuid, successor.port)
+  const exit = await log.wait('EXIT', (e) => e.peer === old.id)
+  t.equal(exit.name, 'fake')
+  const hello = await successor.waitFor((m) => m.type === 'HELLO')
+  t.equal(hello.sequence, 1)
+  successor.connect(zyre.endpoint)
+  await successor.hello({ name: 'successor' })
+  const enter = await log.wait('ENTER', (e) => e.peer === successor.id)
+  t.equal(enter.name, 'successor')
+  t.same(zyre.peers(), [successor.id], 'only the new peer is known')
+})
+
+t.test('our own beacon endpoint is never connected to', async (t) => {
+  const { zyre, log, beacon } = await setup(t)
+  // Another UUID claiming our own endpoint (e.g. a looped-back or forged beacon).
+  const port = Number(/:(\d+)$/.exec(zyre.endpoint)![1])
+  await beacon(randomBytes(16), port)
+  await sleep(300)
+  t.same(zyre.peers(), [], 'no peer created for our own endpoint')
+  t.same(log.of('ENTER'), [])
+})
