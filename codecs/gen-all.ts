@@ -9,14 +9,14 @@ import { modelsIn, syncGenerated } from './generator/sync.ts'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const check = process.argv.includes('--check')
 const TARGETS = [
-  { models: modelsIn(`${root}codecs/models`), out: 'codecs/generated', errorModule: '../codec-error.ts' },
-  { models: [`${root}test/codecs/fixtures/all_types.xml`, `${root}test/codecs/fixtures/tricky_names.xml`], out: 'test/codecs/fixtures/generated', errorModule: '../../../../codecs/codec-error.ts' },
+  { models: modelsIn(`${root}codecs/models`), out: 'codecs/generated', runtimeModule: '../runtime/index.ts' },
+  { models: [`${root}test/codecs/fixtures/all_types.xml`, `${root}test/codecs/fixtures/tricky_names.xml`], out: 'test/codecs/fixtures/generated', runtimeModule: '../../../../codecs/runtime/index.ts' },
 ]
 
 try {
   let problems = 0
   for (const target of TARGETS) {
-    const r = syncGenerated(target.models, root + target.out, { check, errorModule: target.errorModule })
+    const r = syncGenerated(target.models, root + target.out, { check, runtimeModule: target.runtimeModule })
     for (const f of r.written) console.log(`wrote ${target.out}/${f}`)
     for (const p of r.problems) console.error(`${target.out}: ${p}`)
     problems += r.problems.length

@@ -4,6 +4,8 @@ export * as zreMsg from './generated/zre-msg.ts'
 export * as zreLogMsg from './generated/zre-log-msg.ts'
 export * as zgossipMsg from './generated/zgossip-msg.ts'
 export { CodecError, isCodecError, type CodecErrorCode } from './codec-error.ts'
+// The runtime generated codecs import (also those `zyre gen` writes outside this package).
+export { codecRuntime } from './runtime/index.ts'
 export { ModelError } from './generator/model-error.ts'
 export { readModel, parseModel } from './generator/model-reader.ts'
 export { generate, generateFromModel, type Generated, type GenerateOptions } from './generator/generate.ts'

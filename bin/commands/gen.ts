@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util'
 import { generate } from '../../codecs/generator/generate.ts'
 import { ModelError } from '../../codecs/generator/model-error.ts'
 
-const HELP = `usage: zyre gen <model.xml> [--out dir] [--error-module spec] [--check] [--stdout]
+const HELP = `usage: zyre gen <model.xml> [--out dir] [--runtime-module spec] [--error-module spec] [--check] [--stdout]
 
 Generates from a zproto codec model:
   <class>.ts              encode(msg) -> Buffer[], decode(frames) -> msg, format(msg), types, constants
@@ -16,9 +16,12 @@ Generates from a zproto codec model:
 
 options:
   -o, --out <dir>          output directory (default: the model's directory)
-  --error-module <spec>    module the codec imports CodecError from (default: a relative path to
-                           this package's codecs/codec-error.ts if it is inside the same tree,
-                           otherwise 'zyre-ts/codecs')
+  --runtime-module <spec>  module the generated code imports the shared codec runtime (codecRuntime,
+                           CodecError) from (default: a relative path to this package's
+                           codecs/runtime/index.ts if --out is inside the same tree, otherwise
+                           'zyre-ts/codecs')
+  --error-module <spec>    module the codec imports CodecError from instead (default: the runtime
+                           module); the runtime's errors are then built with that class
   --check                  write nothing; exit 1 if the files in --out differ from fresh output
   --stdout                 print the codec module instead of writing files
   -h, --help               this text
@@ -42,14 +45,14 @@ model grammar (zproto):
 
 const self = fileURLToPath(import.meta.url)
 const here = dirname(self)
-// codec-error.ts from source, codec-error.js when this runs built from dist/.
-const codecErrorFile = resolve(here, `../../codecs/codec-error${extname(self)}`)
+// runtime/index.ts from source, runtime/index.js when this runs built from dist/.
+const runtimeFile = resolve(here, `../../codecs/runtime/index${extname(self)}`)
 const packageRoot = resolve(here, '../..')
 
-function defaultErrorModule(outDir: string): string {
+function defaultRuntimeModule(outDir: string): string {
   const inside = !relative(packageRoot, outDir).startsWith('..') && !relative(packageRoot, outDir).includes('node_modules')
   if (!inside) return 'zyre-ts/codecs'
-  const rel = relative(outDir, codecErrorFile).split(sep).join('/')
+  const rel = relative(outDir, runtimeFile).split(sep).join('/')
   return rel.startsWith('.') ? rel : `./${rel}`
 }
 
@@ -61,6 +64,7 @@ export async function run(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         out: { type: 'string', short: 'o' },
+        'runtime-module': { type: 'string' },
         'error-module': { type: 'string' },
         check: { type: 'boolean', default: false },
         stdout: { type: 'boolean', default: false },
@@ -84,7 +88,7 @@ export async function run(argv: string[]): Promise<number> {
   const outDir = resolve(values.out ?? dirname(model))
   let generated
   try {
-    generated = generate(model, { errorModule: values['error-module'] ?? defaultErrorModule(outDir) })
+    generated = generate(model, { runtimeModule: values['runtime-module'] ?? defaultRuntimeModule(outDir), errorModule: values['error-module'] })
   } catch (err) {
     if (err instanceof ModelError) {
       process.stderr.write(`zyre gen: ${err.message}\n`)

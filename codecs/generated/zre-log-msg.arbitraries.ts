@@ -3,6 +3,7 @@
 // fast-check arbitraries and a frame mutator for ZRE logging protocol.
 
 import type * as FastCheck from 'fast-check'
+import { codecRuntime } from '../runtime/index.ts'
 import { encode, type ZreLogMsg, type ZreLogMsgType, type Log } from './zre-log-msg.ts'
 
 type Fc = typeof FastCheck
@@ -17,8 +18,7 @@ export interface ZreLogMsgArbitraries {
  * Arbitraries of valid messages, biased to edge values (0 and maximum numbers, empty and 255-byte strings). Pass the fast-check module: `arbitraries(fc)`.
  */
 export function arbitraries(fc: Fc): ZreLogMsgArbitraries {
-  // a string field holds at most 255 UTF-8 bytes: ASCII up to 255 chars, or up to 63 code points of any width
-  const shortText = fc.oneof(fc.string({ maxLength: 255 }), fc.string({ unit: 'binary', maxLength: 63 }), fc.constant('é'.repeat(127) + 'x'))
+  const { shortText } = codecRuntime.valueArbitraries(fc)
   const LOG = fc.record({
     type: fc.constant('LOG' as const),
     level: fc.integer({ min: 0, max: 0xff }),
@@ -31,58 +31,20 @@ export function arbitraries(fc: Fc): ZreLogMsgArbitraries {
   return { LOG, any: fc.oneof(LOG) as FastCheck.Arbitrary<ZreLogMsg> }
 }
 
-export type Mutation = 'truncate' | 'append-byte' | 'bad-signature' | 'unknown-id' | 'add-frame' | 'drop-frame' | 'flip-byte' | 'random-bytes'
-
-export interface Mutated {
-  frames: Buffer[]
-  mutation: Mutation
-  /** True when this mutation can never give a valid message: decode must throw. */
-  invalid: boolean
-  /** The type of the message that was damaged. */
-  from: ZreLogMsgType
-}
+export type Mutation = codecRuntime.Mutation
+export type Mutated = codecRuntime.Mutated<ZreLogMsgType>
 
 // ids no message uses (the lowest ones and the two highest: a sample is enough), and the messages whose
 // msg field takes any number of frames, so adding or dropping one frame may still be valid
-const FREE_IDS: readonly number[] = [0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 254, 255]
-const OPEN_ENDED: ReadonlySet<string> = new Set([])
+const MUTATION_MODEL: codecRuntime.MutationModel<ZreLogMsg> = {
+  encode,
+  freeIds: [0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 254, 255],
+  openEnded: new Set([]),
+}
 
 /**
  * Damaged frames for fuzzing a decoder: each value is a valid message, encoded, then hit by one mutation. `invalid` tells whether the result is certainly invalid (truncation, trailing bytes, bad signature, unknown id, frame count) or only probably (byte flips, random bytes).
  */
 export function mutate(fc: Fc, valid: FastCheck.Arbitrary<ZreLogMsg> = arbitraries(fc).any): FastCheck.Arbitrary<Mutated> {
-  const kinds: Mutation[] = ['truncate', 'append-byte', 'bad-signature', 'unknown-id', 'add-frame', 'drop-frame', 'flip-byte', 'random-bytes']
-  return fc
-    .tuple(valid, fc.constantFrom(...kinds), fc.nat(), fc.integer({ min: 1, max: 255 }), fc.uint8Array({ maxLength: 64 }))
-    .map(([msg, mutation, pos, byte, random]) => damage(msg, mutation, pos, byte, Buffer.from(random)))
-}
-
-function damage(msg: ZreLogMsg, mutation: Mutation, pos: number, byte: number, random: Buffer): Mutated {
-  const frames = encode(msg)
-  const first = Buffer.from(frames[0]!)
-  const rest = frames.slice(1)
-  const from = msg.type
-  switch (mutation) {
-    case 'truncate':
-      return { frames: [first.subarray(0, pos % first.length), ...rest], mutation, invalid: true, from }
-    case 'append-byte':
-      return { frames: [Buffer.concat([first, Buffer.from([byte])]), ...rest], mutation, invalid: true, from }
-    case 'bad-signature':
-      first[pos % 2] ^= byte
-      return { frames: [first, ...rest], mutation, invalid: true, from }
-    case 'unknown-id':
-      if (FREE_IDS.length === 0) return { frames: [first.subarray(0, 2)], mutation, invalid: true, from }
-      first[2] = FREE_IDS[pos % FREE_IDS.length]!
-      return { frames: [first, ...rest], mutation, invalid: true, from }
-    case 'add-frame':
-      return { frames: [first, ...rest, random], mutation, invalid: !OPEN_ENDED.has(from), from }
-    case 'drop-frame':
-      if (rest.length === 0) return { frames: [], mutation, invalid: true, from }
-      return { frames: [first, ...rest.slice(0, -1)], mutation, invalid: !OPEN_ENDED.has(from), from }
-    case 'flip-byte':
-      first[pos % first.length] ^= byte
-      return { frames: [first, ...rest], mutation, invalid: false, from }
-    case 'random-bytes':
-      return { frames: [random, ...rest], mutation, invalid: false, from }
-  }
+  return codecRuntime.mutator(fc, valid, MUTATION_MODEL)
 }

@@ -6,7 +6,10 @@
  * Nodes may publish what happens to them (peers coming and going, groups
  * joined) to a log collector, one LOG message per event.
  */
-import { CodecError } from '../codec-error.ts'
+import { CodecError, codecRuntime } from '../runtime/index.ts'
+
+const { readText, writeText, formatText } = codecRuntime
+const { noFrames, badSignature, tooShort, unknownId, unknownType, truncated, trailingBytes, trailingFrames, badNumber, tooLong } = codecRuntime.codecErrors(CodecError)
 
 /** Class signature: the first frame starts 0xAA, 0xA2. */
 export const SIGNATURE = 2
@@ -76,7 +79,7 @@ export function encode(msg: ZreLogMsg): Buffer[] {
     case 'LOG':
       return encodeLog(msg)
     default:
-      throw new CodecError('CODEC_BAD_VALUE', `zre_log_msg: unknown message type ${String((msg as { type: unknown }).type)}`)
+      return unknownType('zre_log_msg', (msg as { type: unknown }).type)
   }
 }
 
@@ -100,7 +103,7 @@ function encodeLog(msg: Log): Buffer[] {
   b[8] = msg.peer & 0xff
   b.writeBigUInt64BE(msg.time, 9)
   b[17] = $data_len
-  put(b, msg.data, 18, $data_len)
+  writeText(b, msg.data, 18, $data_len)
   return [b]
 }
 
@@ -109,16 +112,14 @@ function encodeLog(msg: Log): Buffer[] {
  */
 export function decode(frames: readonly Buffer[]): ZreLogMsg {
   const f = frames[0]
-  if (f === undefined) throw new CodecError('CODEC_MISSING_FRAME', 'zre_log_msg: no frames')
-  if ((f.length > 0 && f[0] !== 0xaa) || (f.length > 1 && f[1] !== 0xa2)) {
-    throw new CodecError('CODEC_BAD_SIGNATURE', `zre_log_msg: bad signature ${f.subarray(0, 2).toString('hex')}, expected aaa2`)
-  }
-  if (f.length < 3) throw new CodecError('CODEC_TRUNCATED', `zre_log_msg: first frame of ${f.length} bytes is too short`)
+  if (f === undefined) return noFrames('zre_log_msg')
+  if ((f.length > 0 && f[0] !== 0xaa) || (f.length > 1 && f[1] !== 0xa2)) badSignature('zre_log_msg', f, 2)
+  if (f.length < 3) tooShort('zre_log_msg', f.length)
   switch (f[2]) {
     case 1:
       return decodeLog(frames, f)
     default:
-      throw new CodecError('CODEC_UNKNOWN_ID', `zre_log_msg: unknown message id ${f[2]}`)
+      return unknownId('zre_log_msg', f[2]!)
   }
 }
 
@@ -134,10 +135,10 @@ function decodeLog(frames: readonly Buffer[], f: Buffer): Log {
   const $data_len = f[17]!
   let p = 18
   if ($data_len > end - p) truncated('zre_log_msg LOG data', end)
-  const $data = text(f, p, p + $data_len)
+  const $data = readText(f, p, p + $data_len)
   p += $data_len
   if (p !== end) trailingBytes('zre_log_msg LOG', end - p)
-  if (frames.length > 1) throw new CodecError('CODEC_TRAILING_FRAMES', `zre_log_msg LOG: ${frames.length} frames, expected 1`)
+  if (frames.length > 1) trailingFrames('zre_log_msg LOG', frames.length, 1)
   return { type: 'LOG', level: $level, event: $event, node: $node, peer: $peer, time: $time, data: $data }
 }
 
@@ -145,58 +146,8 @@ function decodeLog(frames: readonly Buffer[], f: Buffer): Log {
 export function format(msg: ZreLogMsg): string {
   switch (msg.type) {
     case 'LOG':
-      return `LOG level=${String(msg.level)} event=${String(msg.event)} node=${String(msg.node)} peer=${String(msg.peer)} time=${String(msg.time)} data=${fmtText(msg.data)}`
+      return `LOG level=${String(msg.level)} event=${String(msg.event)} node=${String(msg.node)} peer=${String(msg.peer)} time=${String(msg.time)} data=${formatText(msg.data)}`
     default:
       return `zre_log_msg ?${String((msg as { type: unknown }).type)}`
   }
-}
-
-// ---- helpers ----
-
-// Buffer#toString goes through a JS wrapper that re-validates its arguments; the native utf8Slice it ends in
-// is ~10 % faster on HELLO decode (Node 20). It is not a documented API, hence the fallback. Offsets are
-// always bounds-checked before a call. Very short ASCII strings are faster to build by hand.
-const utf8Slice = (Buffer.prototype as unknown as { utf8Slice?: (this: Buffer, start: number, end: number) => string }).utf8Slice
-function text(b: Buffer, start: number, end: number): string {
-  if (end - start <= 8) {
-    let s = ''
-    for (let i = start; i < end; i++) {
-      const c = b[i]!
-      if (c > 0x7f) return slow(b, start, end)
-      s += String.fromCharCode(c)
-    }
-    return s
-  }
-  return slow(b, start, end)
-}
-
-function slow(b: Buffer, start: number, end: number): string {
-  return utf8Slice !== undefined ? utf8Slice.call(b, start, end) : b.toString('utf8', start, end)
-}
-
-// ASCII text (byte length = length) is copied by hand: twice as fast as Buffer#write for short strings.
-function put(b: Buffer, s: string, p: number, bytes: number): void {
-  if (bytes === s.length && bytes < 64) {
-    for (let i = 0; i < bytes; i++) b[p + i] = s.charCodeAt(i)
-  } else b.write(s, p)
-}
-
-function truncated(where: string, size: number): never {
-  throw new CodecError('CODEC_TRUNCATED', `${where}: runs past the end of a ${size}-byte frame`)
-}
-
-function trailingBytes(where: string, extra: number): never {
-  throw new CodecError('CODEC_TRAILING_BYTES', `${where}: ${extra} bytes left after the last field`)
-}
-
-function badNumber(where: string, v: unknown, size: number): never {
-  throw new CodecError('CODEC_BAD_VALUE', `${where}: ${String(v)} is not an unsigned ${size * 8}-bit integer`)
-}
-
-function tooLong(where: string, bytes: number): never {
-  throw new CodecError('CODEC_STRING_TOO_LONG', `${where}: ${bytes} bytes, a string holds at most 255`)
-}
-
-function fmtText(s: string): string {
-  return JSON.stringify(s.length > 40 ? s.slice(0, 40) + '…' : s)
 }

@@ -8,7 +8,10 @@
  * connected to the peer's ROUTER; every message carries a sequence number so a
  * receiver can detect a lost or reordered message and drop the peer.
  */
-import { CodecError } from '../codec-error.ts'
+import { CodecError, codecRuntime } from '../runtime/index.ts'
+
+const { readText, writeText, readU32, writeU32, formatText, formatTexts, formatHash, formatFrames } = codecRuntime
+const { noFrames, badSignature, tooShort, unknownId, unknownType, truncated, trailingBytes, trailingFrames, badConstant, badNumber, tooLong } = codecRuntime.codecErrors(CodecError)
 
 /** Class signature: the first frame starts 0xAA, 0xA1. */
 export const SIGNATURE = 1
@@ -172,7 +175,7 @@ export function encode(msg: ZreMsg): Buffer[] {
     case 'GOODBYE':
       return encodeGoodbye(msg)
     default:
-      throw new CodecError('CODEC_BAD_VALUE', `zre_msg: unknown message type ${String((msg as { type: unknown }).type)}`)
+      return unknownType('zre_msg', (msg as { type: unknown }).type)
   }
 }
 
@@ -199,31 +202,31 @@ function encodeHello(msg: Hello): Buffer[] {
   b[4] = msg.sequence >>> 8
   b[5] = msg.sequence & 0xff
   b[6] = $endpoint_len
-  put(b, msg.endpoint, 7, $endpoint_len)
+  writeText(b, msg.endpoint, 7, $endpoint_len)
   let p = 7 + $endpoint_len
-  w32(b, p, msg.groups.length)
+  writeU32(b, p, msg.groups.length)
   p += 4
   for (const s of msg.groups) {
     const n = Buffer.byteLength(s)
-    w32(b, p, n)
-    put(b, s, p + 4, n)
+    writeU32(b, p, n)
+    writeText(b, s, p + 4, n)
     p += 4 + n
   }
   b[p] = msg.status
   p += 1
   b[p] = $name_len
-  put(b, msg.name, p + 1, $name_len)
+  writeText(b, msg.name, p + 1, $name_len)
   p += 1 + $name_len
-  w32(b, p, msg.headers.size)
+  writeU32(b, p, msg.headers.size)
   p += 4
   for (const [k, val] of msg.headers) {
     const kn = Buffer.byteLength(k)
     b[p] = kn
-    put(b, k, p + 1, kn)
+    writeText(b, k, p + 1, kn)
     p += 1 + kn
     const vn = Buffer.byteLength(val)
-    w32(b, p, vn)
-    put(b, val, p + 4, vn)
+    writeU32(b, p, vn)
+    writeText(b, val, p + 4, vn)
     p += 4 + vn
   }
   return [b]
@@ -253,7 +256,7 @@ function encodeShout(msg: Shout): Buffer[] {
   b[4] = msg.sequence >>> 8
   b[5] = msg.sequence & 0xff
   b[6] = $group_len
-  put(b, msg.group, 7, $group_len)
+  writeText(b, msg.group, 7, $group_len)
   return [b, ...msg.content]
 }
 
@@ -270,7 +273,7 @@ function encodeJoin(msg: Join): Buffer[] {
   b[4] = msg.sequence >>> 8
   b[5] = msg.sequence & 0xff
   b[6] = $group_len
-  put(b, msg.group, 7, $group_len)
+  writeText(b, msg.group, 7, $group_len)
   let p = 7 + $group_len
   b[p] = msg.status
   return [b]
@@ -289,7 +292,7 @@ function encodeLeave(msg: Leave): Buffer[] {
   b[4] = msg.sequence >>> 8
   b[5] = msg.sequence & 0xff
   b[6] = $group_len
-  put(b, msg.group, 7, $group_len)
+  writeText(b, msg.group, 7, $group_len)
   let p = 7 + $group_len
   b[p] = msg.status
   return [b]
@@ -333,10 +336,10 @@ function encodeElect(msg: Elect): Buffer[] {
   b[4] = msg.sequence >>> 8
   b[5] = msg.sequence & 0xff
   b[6] = $group_len
-  put(b, msg.group, 7, $group_len)
+  writeText(b, msg.group, 7, $group_len)
   let p = 7 + $group_len
   b[p] = $challengerId_len
-  put(b, msg.challengerId, p + 1, $challengerId_len)
+  writeText(b, msg.challengerId, p + 1, $challengerId_len)
   return [b]
 }
 
@@ -354,10 +357,10 @@ function encodeLeader(msg: Leader): Buffer[] {
   b[4] = msg.sequence >>> 8
   b[5] = msg.sequence & 0xff
   b[6] = $group_len
-  put(b, msg.group, 7, $group_len)
+  writeText(b, msg.group, 7, $group_len)
   let p = 7 + $group_len
   b[p] = $leaderId_len
-  put(b, msg.leaderId, p + 1, $leaderId_len)
+  writeText(b, msg.leaderId, p + 1, $leaderId_len)
   return [b]
 }
 
@@ -378,11 +381,9 @@ function encodeGoodbye(msg: Goodbye): Buffer[] {
  */
 export function decode(frames: readonly Buffer[]): ZreMsg {
   const f = frames[0]
-  if (f === undefined) throw new CodecError('CODEC_MISSING_FRAME', 'zre_msg: no frames')
-  if ((f.length > 0 && f[0] !== 0xaa) || (f.length > 1 && f[1] !== 0xa1)) {
-    throw new CodecError('CODEC_BAD_SIGNATURE', `zre_msg: bad signature ${f.subarray(0, 2).toString('hex')}, expected aaa1`)
-  }
-  if (f.length < 3) throw new CodecError('CODEC_TRUNCATED', `zre_msg: first frame of ${f.length} bytes is too short`)
+  if (f === undefined) return noFrames('zre_msg')
+  if ((f.length > 0 && f[0] !== 0xaa) || (f.length > 1 && f[1] !== 0xa1)) badSignature('zre_msg', f, 1)
+  if (f.length < 3) tooShort('zre_msg', f.length)
   switch (f[2]) {
     case 1:
       return decodeHello(frames, f)
@@ -405,7 +406,7 @@ export function decode(frames: readonly Buffer[]): ZreMsg {
     case 10:
       return decodeGoodbye(frames, f)
     default:
-      throw new CodecError('CODEC_UNKNOWN_ID', `zre_msg: unknown message id ${f[2]}`)
+      return unknownId('zre_msg', f[2]!)
   }
 }
 
@@ -419,20 +420,20 @@ function decodeHello(frames: readonly Buffer[], f: Buffer): Hello {
   const $endpoint_len = f[6]!
   let p = 7
   if ($endpoint_len > end - p) truncated('zre_msg HELLO endpoint', end)
-  const $endpoint = text(f, p, p + $endpoint_len)
+  const $endpoint = readText(f, p, p + $endpoint_len)
   p += $endpoint_len
   if (p + 4 > end) truncated('zre_msg HELLO groups', end)
-  const $groups_count = u32(f, p)
+  const $groups_count = readU32(f, p)
   p += 4
   // each entry takes at least 4 bytes: a claimed count beyond that is refused before any allocation
   if ($groups_count > (end - p) / 4) truncated('zre_msg HELLO groups', end)
   const $groups: string[] = []
   for (let i = 0; i < $groups_count; i++) {
     if (p + 4 > end) truncated('zre_msg HELLO groups', end)
-    const n = u32(f, p)
+    const n = readU32(f, p)
     p += 4
     if (n > end - p) truncated('zre_msg HELLO groups', end)
-    $groups.push(text(f, p, p + n))
+    $groups.push(readText(f, p, p + n))
     p += n
   }
   if (p + 1 > end) truncated('zre_msg HELLO status', end)
@@ -442,10 +443,10 @@ function decodeHello(frames: readonly Buffer[], f: Buffer): Hello {
   const $name_len = f[p]!
   p += 1
   if ($name_len > end - p) truncated('zre_msg HELLO name', end)
-  const $name = text(f, p, p + $name_len)
+  const $name = readText(f, p, p + $name_len)
   p += $name_len
   if (p + 4 > end) truncated('zre_msg HELLO headers', end)
-  const $headers_count = u32(f, p)
+  const $headers_count = readU32(f, p)
   p += 4
   // each entry takes at least 5 bytes: a claimed count beyond that is refused up front
   if ($headers_count > (end - p) / 5) truncated('zre_msg HELLO headers', end)
@@ -455,16 +456,16 @@ function decodeHello(frames: readonly Buffer[], f: Buffer): Hello {
     const kn = f[p]!
     p += 1
     if (kn + 4 > end - p) truncated('zre_msg HELLO headers', end)
-    const k = text(f, p, p + kn)
+    const k = readText(f, p, p + kn)
     p += kn
-    const vn = u32(f, p)
+    const vn = readU32(f, p)
     p += 4
     if (vn > end - p) truncated('zre_msg HELLO headers', end)
-    $headers.set(k, text(f, p, p + vn))
+    $headers.set(k, readText(f, p, p + vn))
     p += vn
   }
   if (p !== end) trailingBytes('zre_msg HELLO', end - p)
-  if (frames.length > 1) throw new CodecError('CODEC_TRAILING_FRAMES', `zre_msg HELLO: ${frames.length} frames, expected 1`)
+  if (frames.length > 1) trailingFrames('zre_msg HELLO', frames.length, 1)
   return { type: 'HELLO', sequence: $sequence, endpoint: $endpoint, groups: $groups, status: $status, name: $name, headers: $headers }
 }
 
@@ -489,7 +490,7 @@ function decodeShout(frames: readonly Buffer[], f: Buffer): Shout {
   const $group_len = f[6]!
   let p = 7
   if ($group_len > end - p) truncated('zre_msg SHOUT group', end)
-  const $group = text(f, p, p + $group_len)
+  const $group = readText(f, p, p + $group_len)
   const $content = frames.slice(1)
   p += $group_len
   if (p !== end) trailingBytes('zre_msg SHOUT', end - p)
@@ -506,13 +507,13 @@ function decodeJoin(frames: readonly Buffer[], f: Buffer): Join {
   const $group_len = f[6]!
   let p = 7
   if ($group_len > end - p) truncated('zre_msg JOIN group', end)
-  const $group = text(f, p, p + $group_len)
+  const $group = readText(f, p, p + $group_len)
   p += $group_len
   if (p + 1 > end) truncated('zre_msg JOIN status', end)
   const $status = f[p]!
   p += 1
   if (p !== end) trailingBytes('zre_msg JOIN', end - p)
-  if (frames.length > 1) throw new CodecError('CODEC_TRAILING_FRAMES', `zre_msg JOIN: ${frames.length} frames, expected 1`)
+  if (frames.length > 1) trailingFrames('zre_msg JOIN', frames.length, 1)
   return { type: 'JOIN', sequence: $sequence, group: $group, status: $status }
 }
 
@@ -526,13 +527,13 @@ function decodeLeave(frames: readonly Buffer[], f: Buffer): Leave {
   const $group_len = f[6]!
   let p = 7
   if ($group_len > end - p) truncated('zre_msg LEAVE group', end)
-  const $group = text(f, p, p + $group_len)
+  const $group = readText(f, p, p + $group_len)
   p += $group_len
   if (p + 1 > end) truncated('zre_msg LEAVE status', end)
   const $status = f[p]!
   p += 1
   if (p !== end) trailingBytes('zre_msg LEAVE', end - p)
-  if (frames.length > 1) throw new CodecError('CODEC_TRAILING_FRAMES', `zre_msg LEAVE: ${frames.length} frames, expected 1`)
+  if (frames.length > 1) trailingFrames('zre_msg LEAVE', frames.length, 1)
   return { type: 'LEAVE', sequence: $sequence, group: $group, status: $status }
 }
 
@@ -543,7 +544,7 @@ function decodePing(frames: readonly Buffer[], f: Buffer): Ping {
   if ($version_const !== 2) badConstant('zre_msg PING version', $version_const, 2)
   const $sequence = (f[4]! << 8) | f[5]!
   if (6 !== end) trailingBytes('zre_msg PING', end - 6)
-  if (frames.length > 1) throw new CodecError('CODEC_TRAILING_FRAMES', `zre_msg PING: ${frames.length} frames, expected 1`)
+  if (frames.length > 1) trailingFrames('zre_msg PING', frames.length, 1)
   return { type: 'PING', sequence: $sequence }
 }
 
@@ -554,7 +555,7 @@ function decodePingOk(frames: readonly Buffer[], f: Buffer): PingOk {
   if ($version_const !== 2) badConstant('zre_msg PING_OK version', $version_const, 2)
   const $sequence = (f[4]! << 8) | f[5]!
   if (6 !== end) trailingBytes('zre_msg PING_OK', end - 6)
-  if (frames.length > 1) throw new CodecError('CODEC_TRAILING_FRAMES', `zre_msg PING_OK: ${frames.length} frames, expected 1`)
+  if (frames.length > 1) trailingFrames('zre_msg PING_OK', frames.length, 1)
   return { type: 'PING_OK', sequence: $sequence }
 }
 
@@ -568,16 +569,16 @@ function decodeElect(frames: readonly Buffer[], f: Buffer): Elect {
   const $group_len = f[6]!
   let p = 7
   if ($group_len > end - p) truncated('zre_msg ELECT group', end)
-  const $group = text(f, p, p + $group_len)
+  const $group = readText(f, p, p + $group_len)
   p += $group_len
   if (p + 1 > end) truncated('zre_msg ELECT challenger id', end)
   const $challengerId_len = f[p]!
   p += 1
   if ($challengerId_len > end - p) truncated('zre_msg ELECT challenger id', end)
-  const $challengerId = text(f, p, p + $challengerId_len)
+  const $challengerId = readText(f, p, p + $challengerId_len)
   p += $challengerId_len
   if (p !== end) trailingBytes('zre_msg ELECT', end - p)
-  if (frames.length > 1) throw new CodecError('CODEC_TRAILING_FRAMES', `zre_msg ELECT: ${frames.length} frames, expected 1`)
+  if (frames.length > 1) trailingFrames('zre_msg ELECT', frames.length, 1)
   return { type: 'ELECT', sequence: $sequence, group: $group, challengerId: $challengerId }
 }
 
@@ -591,16 +592,16 @@ function decodeLeader(frames: readonly Buffer[], f: Buffer): Leader {
   const $group_len = f[6]!
   let p = 7
   if ($group_len > end - p) truncated('zre_msg LEADER group', end)
-  const $group = text(f, p, p + $group_len)
+  const $group = readText(f, p, p + $group_len)
   p += $group_len
   if (p + 1 > end) truncated('zre_msg LEADER leader id', end)
   const $leaderId_len = f[p]!
   p += 1
   if ($leaderId_len > end - p) truncated('zre_msg LEADER leader id', end)
-  const $leaderId = text(f, p, p + $leaderId_len)
+  const $leaderId = readText(f, p, p + $leaderId_len)
   p += $leaderId_len
   if (p !== end) trailingBytes('zre_msg LEADER', end - p)
-  if (frames.length > 1) throw new CodecError('CODEC_TRAILING_FRAMES', `zre_msg LEADER: ${frames.length} frames, expected 1`)
+  if (frames.length > 1) trailingFrames('zre_msg LEADER', frames.length, 1)
   return { type: 'LEADER', sequence: $sequence, group: $group, leaderId: $leaderId }
 }
 
@@ -611,7 +612,7 @@ function decodeGoodbye(frames: readonly Buffer[], f: Buffer): Goodbye {
   if ($version_const !== 2) badConstant('zre_msg GOODBYE version', $version_const, 2)
   const $sequence = (f[4]! << 8) | f[5]!
   if (6 !== end) trailingBytes('zre_msg GOODBYE', end - 6)
-  if (frames.length > 1) throw new CodecError('CODEC_TRAILING_FRAMES', `zre_msg GOODBYE: ${frames.length} frames, expected 1`)
+  if (frames.length > 1) trailingFrames('zre_msg GOODBYE', frames.length, 1)
   return { type: 'GOODBYE', sequence: $sequence }
 }
 
@@ -619,109 +620,26 @@ function decodeGoodbye(frames: readonly Buffer[], f: Buffer): Goodbye {
 export function format(msg: ZreMsg): string {
   switch (msg.type) {
     case 'HELLO':
-      return `HELLO sequence=${String(msg.sequence)} endpoint=${fmtText(msg.endpoint)} groups=${fmtTexts(msg.groups)} status=${String(msg.status)} name=${fmtText(msg.name)} headers=${fmtHash(msg.headers)}`
+      return `HELLO sequence=${String(msg.sequence)} endpoint=${formatText(msg.endpoint)} groups=${formatTexts(msg.groups)} status=${String(msg.status)} name=${formatText(msg.name)} headers=${formatHash(msg.headers)}`
     case 'WHISPER':
-      return `WHISPER sequence=${String(msg.sequence)} content=${fmtFrames(msg.content)}`
+      return `WHISPER sequence=${String(msg.sequence)} content=${formatFrames(msg.content)}`
     case 'SHOUT':
-      return `SHOUT sequence=${String(msg.sequence)} group=${fmtText(msg.group)} content=${fmtFrames(msg.content)}`
+      return `SHOUT sequence=${String(msg.sequence)} group=${formatText(msg.group)} content=${formatFrames(msg.content)}`
     case 'JOIN':
-      return `JOIN sequence=${String(msg.sequence)} group=${fmtText(msg.group)} status=${String(msg.status)}`
+      return `JOIN sequence=${String(msg.sequence)} group=${formatText(msg.group)} status=${String(msg.status)}`
     case 'LEAVE':
-      return `LEAVE sequence=${String(msg.sequence)} group=${fmtText(msg.group)} status=${String(msg.status)}`
+      return `LEAVE sequence=${String(msg.sequence)} group=${formatText(msg.group)} status=${String(msg.status)}`
     case 'PING':
       return `PING sequence=${String(msg.sequence)}`
     case 'PING_OK':
       return `PING_OK sequence=${String(msg.sequence)}`
     case 'ELECT':
-      return `ELECT sequence=${String(msg.sequence)} group=${fmtText(msg.group)} challengerId=${fmtText(msg.challengerId)}`
+      return `ELECT sequence=${String(msg.sequence)} group=${formatText(msg.group)} challengerId=${formatText(msg.challengerId)}`
     case 'LEADER':
-      return `LEADER sequence=${String(msg.sequence)} group=${fmtText(msg.group)} leaderId=${fmtText(msg.leaderId)}`
+      return `LEADER sequence=${String(msg.sequence)} group=${formatText(msg.group)} leaderId=${formatText(msg.leaderId)}`
     case 'GOODBYE':
       return `GOODBYE sequence=${String(msg.sequence)}`
     default:
       return `zre_msg ?${String((msg as { type: unknown }).type)}`
   }
-}
-
-// ---- helpers ----
-
-// Buffer#toString goes through a JS wrapper that re-validates its arguments; the native utf8Slice it ends in
-// is ~10 % faster on HELLO decode (Node 20). It is not a documented API, hence the fallback. Offsets are
-// always bounds-checked before a call. Very short ASCII strings are faster to build by hand.
-const utf8Slice = (Buffer.prototype as unknown as { utf8Slice?: (this: Buffer, start: number, end: number) => string }).utf8Slice
-function text(b: Buffer, start: number, end: number): string {
-  if (end - start <= 8) {
-    let s = ''
-    for (let i = start; i < end; i++) {
-      const c = b[i]!
-      if (c > 0x7f) return slow(b, start, end)
-      s += String.fromCharCode(c)
-    }
-    return s
-  }
-  return slow(b, start, end)
-}
-
-function slow(b: Buffer, start: number, end: number): string {
-  return utf8Slice !== undefined ? utf8Slice.call(b, start, end) : b.toString('utf8', start, end)
-}
-
-// Big-endian uint32 without Buffer#readUInt32BE's argument checks: callers have bounds-checked already.
-function u32(b: Buffer, p: number): number {
-  return b[p]! * 0x1000000 + ((b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!)
-}
-
-// ASCII text (byte length = length) is copied by hand: twice as fast as Buffer#write for short strings.
-function put(b: Buffer, s: string, p: number, bytes: number): void {
-  if (bytes === s.length && bytes < 64) {
-    for (let i = 0; i < bytes; i++) b[p + i] = s.charCodeAt(i)
-  } else b.write(s, p)
-}
-
-function w32(b: Buffer, p: number, v: number): void {
-  b[p] = v >>> 24
-  b[p + 1] = (v >>> 16) & 0xff
-  b[p + 2] = (v >>> 8) & 0xff
-  b[p + 3] = v & 0xff
-}
-
-function truncated(where: string, size: number): never {
-  throw new CodecError('CODEC_TRUNCATED', `${where}: runs past the end of a ${size}-byte frame`)
-}
-
-function trailingBytes(where: string, extra: number): never {
-  throw new CodecError('CODEC_TRAILING_BYTES', `${where}: ${extra} bytes left after the last field`)
-}
-
-function badConstant(where: string, got: unknown, want: unknown): never {
-  throw new CodecError('CODEC_BAD_CONSTANT', `${where}: got ${String(got)}, expected ${String(want)}`)
-}
-
-function badNumber(where: string, v: unknown, size: number): never {
-  throw new CodecError('CODEC_BAD_VALUE', `${where}: ${String(v)} is not an unsigned ${size * 8}-bit integer`)
-}
-
-function tooLong(where: string, bytes: number): never {
-  throw new CodecError('CODEC_STRING_TOO_LONG', `${where}: ${bytes} bytes, a string holds at most 255`)
-}
-
-function fmtText(s: string): string {
-  return JSON.stringify(s.length > 40 ? s.slice(0, 40) + '…' : s)
-}
-
-function fmtTexts(list: string[]): string {
-  return '[' + list.slice(0, 8).map(fmtText).join(',') + (list.length > 8 ? `,…${list.length} total` : '') + ']'
-}
-
-function fmtHash(map: Map<string, string>): string {
-  const items = [...map].slice(0, 8).map(([k, v]) => `${fmtText(k)}:${fmtText(v)}`)
-  return '{' + items.join(',') + (map.size > 8 ? `,…${map.size} total` : '') + '}'
-}
-
-function fmtBytes(b: Buffer): string {
-  return b.length <= 16 ? `<${b.toString('hex')}>` : `<${b.subarray(0, 16).toString('hex')}…${b.length} bytes>`
-}
-
-function fmtFrames(frames: Buffer[]): string {
-  return '[' + frames.slice(0, 4).map(fmtBytes).join(',') + (frames.length > 4 ? `,…${frames.length} frames` : '') + ']'
 }

@@ -1,9 +1,10 @@
-// Emits the runtime codec module of a model: constants, one interface per message, the union, then encode,
-// decode, format and helpers (see emit-encode.ts, emit-decode.ts, emit-helpers.ts). The emitted code is
-// specialised per message: nothing of the model is interpreted at run time.
+// Emits the runtime codec module of a model: the runtime import, constants, one interface per message, the
+// union, then encode, decode and format (see emit-encode.ts, emit-decode.ts, emit-helpers.ts). The emitted
+// code is specialised per message: nothing of the model is interpreted at run time; what does not depend on
+// the model (text and uint32 access, errors, formatters) comes from codecs/runtime/.
 import { emitDecode } from './emit-decode.ts'
 import { emitEncode } from './emit-encode.ts'
-import { emitFormat, emitHelpers } from './emit-helpers.ts'
+import { emitFormat, emitRuntimeImport } from './emit-helpers.ts'
 import { Emitter, lit } from './emitter.ts'
 import { GENERATED_NOTE, constLit, tsType, visible, wireNote } from './field-info.ts'
 import type { Model } from './model.ts'
@@ -11,8 +12,10 @@ import { upperSnake } from './names.ts'
 
 
 export interface CodecOptions {
-  /** Module specifier the generated code imports CodecError from. */
-  errorModule: string
+  /** Module specifier of the codec runtime (codecs/runtime/index.ts, or 'zyre-ts/codecs'). */
+  runtimeModule: string
+  /** Module specifier CodecError is imported from, if not the runtime module. */
+  errorModule?: string | undefined
   /** Model file name shown in the generated header. */
   source: string
 }
@@ -21,13 +24,17 @@ export function emitCodec(model: Model, opts: CodecOptions): string {
   const e = new Emitter()
   const T = model.typeName
   const sig = 0xa0 | model.signature
-  const all = model.messages.flatMap((m) => m.fields)
-  const uses = (...types: string[]): boolean => all.some((f) => f.constant === undefined && types.includes(f.type))
 
   e.line(`// ${GENERATED_NOTE}`, `// Source model: ${opts.source}`, `// ${model.title}`)
   e.line('')
   e.doc(model.description)
-  e.line(`import { CodecError } from ${lit(opts.errorModule)}`, '')
+  // The body is emitted first so that only the runtime helpers it calls are bound.
+  const body = new Emitter()
+  emitEncode(body, model)
+  emitDecode(body, model)
+  emitFormat(body, model)
+  const bodyText = body.toString()
+  emitRuntimeImport(e, opts, bodyText)
   e.doc(`Class signature: the first frame starts 0xAA, 0x${sig.toString(16).toUpperCase()}.`)
   e.line(`export const SIGNATURE = ${model.signature}`, '')
   for (const d of model.defines) {
@@ -58,9 +65,5 @@ export function emitCodec(model: Model, opts: CodecOptions): string {
   }
   e.line(`export type ${T} = ${model.messages.map((m) => m.typeName).join(' | ')}`, '')
 
-  emitEncode(e, model)
-  emitDecode(e, model)
-  emitFormat(e, model)
-  emitHelpers(e, model, uses)
-  return e.toString()
+  return e.toString() + '\n' + bodyText
 }

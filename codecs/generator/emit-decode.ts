@@ -15,14 +15,12 @@ export function emitDecode(e: Emitter, model: Model): void {
   )
   e.block(`export function decode(frames: readonly Buffer[]): ${T} {`, () => {
     e.line('const f = frames[0]')
-    e.line(`if (f === undefined) throw new CodecError('CODEC_MISSING_FRAME', ${lit(`${model.name}: no frames`)})`)
-    e.block(`if ((f.length > 0 && f[0] !== 0xaa) || (f.length > 1 && f[1] !== ${sig})) {`, () => {
-      e.line(`throw new CodecError('CODEC_BAD_SIGNATURE', \`${model.name}: bad signature \${f.subarray(0, 2).toString('hex')}, expected aa${sig.slice(2)}\`)`)
-    })
-    e.line(`if (f.length < 3) throw new CodecError('CODEC_TRUNCATED', \`${model.name}: first frame of \${f.length} bytes is too short\`)`)
+    e.line(`if (f === undefined) return noFrames(${lit(model.name)})`)
+    e.line(`if ((f.length > 0 && f[0] !== 0xaa) || (f.length > 1 && f[1] !== ${sig})) badSignature(${lit(model.name)}, f, ${model.signature})`)
+    e.line(`if (f.length < 3) tooShort(${lit(model.name)}, f.length)`)
     e.block('switch (f[2]) {', () => {
       for (const m of model.messages) e.line(`case ${m.id}:`, `  return decode${m.typeName}(frames, f)`)
-      e.line('default:', `  throw new CodecError('CODEC_UNKNOWN_ID', \`${model.name}: unknown message id \${f[2]}\`)`)
+      e.line('default:', `  return unknownId(${lit(model.name)}, f[2]!)`)
     })
   })
   e.line('')
@@ -62,7 +60,7 @@ export function emitDecode(e: Emitter, model: Model): void {
           case 'number': {
             need(f.size!, fname)
             const expr =
-              f.size === 1 ? `f[${at()}]!` : f.size === 2 ? `(f[${at()}]! << 8) | f[${at(1)}]!` : f.size === 4 ? `u32(f, ${at()})` : `f.readBigUInt64BE(${at()})`
+              f.size === 1 ? `f[${at()}]!` : f.size === 2 ? `(f[${at()}]! << 8) | f[${at(1)}]!` : f.size === 4 ? `readU32(f, ${at()})` : `f.readBigUInt64BE(${at()})`
             if (f.constant !== undefined) {
               e.line(`const ${x} = ${expr}`, `if (${x} !== ${constLit(f.constant)}) badConstant(${lit(`${ctx} ${fname}`)}, ${x}, ${constLit(f.constant)})`)
             } else e.line(`const ${x} = ${expr}`)
@@ -82,31 +80,31 @@ export function emitDecode(e: Emitter, model: Model): void {
           case 'chunk': {
             const lenBytes = f.type === 'string' ? 1 : 4
             need(lenBytes, fname)
-            e.line(`const ${x}_len = ${lenBytes === 1 ? `f[${at()}]!` : `u32(f, ${at()})`}`)
+            e.line(`const ${x}_len = ${lenBytes === 1 ? `f[${at()}]!` : `readU32(f, ${at()})`}`)
             adv(lenBytes)
             goDynamic()
             e.line(`if (${x}_len > end - p) truncated(${lit(`${ctx} ${fname}`)}, end)`)
-            e.line(f.type === 'chunk' ? `const ${x} = f.subarray(p, p + ${x}_len)` : `const ${x} = text(f, p, p + ${x}_len)`)
+            e.line(f.type === 'chunk' ? `const ${x} = f.subarray(p, p + ${x}_len)` : `const ${x} = readText(f, p, p + ${x}_len)`)
             if (f.constant !== undefined) e.line(`if (${x} !== ${constLit(f.constant)}) badConstant(${lit(`${ctx} ${fname}`)}, ${x}, ${constLit(f.constant)})`)
             adv(`${x}_len`)
             break
           }
           case 'strings':
             need(4, fname)
-            e.line(`const ${x}_count = u32(f, ${at()})`)
+            e.line(`const ${x}_count = readU32(f, ${at()})`)
             adv(4)
             goDynamic()
             e.line(`// each entry takes at least 4 bytes: a claimed count beyond that is refused before any allocation`)
             e.line(`if (${x}_count > (end - p) / 4) truncated(${lit(`${ctx} ${fname}`)}, end)`)
             e.line(`const ${x}: string[] = []`)
             e.block(`for (let i = 0; i < ${x}_count; i++) {`, () => {
-              e.line(`if (p + 4 > end) truncated(${lit(`${ctx} ${fname}`)}, end)`, 'const n = u32(f, p)', 'p += 4')
-              e.line(`if (n > end - p) truncated(${lit(`${ctx} ${fname}`)}, end)`, `${x}.push(text(f, p, p + n))`, 'p += n')
+              e.line(`if (p + 4 > end) truncated(${lit(`${ctx} ${fname}`)}, end)`, 'const n = readU32(f, p)', 'p += 4')
+              e.line(`if (n > end - p) truncated(${lit(`${ctx} ${fname}`)}, end)`, `${x}.push(readText(f, p, p + n))`, 'p += n')
             })
             break
           case 'hash':
             need(4, fname)
-            e.line(`const ${x}_count = u32(f, ${at()})`)
+            e.line(`const ${x}_count = readU32(f, ${at()})`)
             adv(4)
             goDynamic()
             e.line(`// each entry takes at least 5 bytes: a claimed count beyond that is refused up front`)
@@ -114,14 +112,14 @@ export function emitDecode(e: Emitter, model: Model): void {
             e.line(`const ${x} = new Map<string, string>()`)
             e.block(`for (let i = 0; i < ${x}_count; i++) {`, () => {
               e.line(`if (p >= end) truncated(${lit(`${ctx} ${fname}`)}, end)`, 'const kn = f[p]!', 'p += 1')
-              e.line(`if (kn + 4 > end - p) truncated(${lit(`${ctx} ${fname}`)}, end)`, 'const k = text(f, p, p + kn)', 'p += kn')
-              e.line('const vn = u32(f, p)', 'p += 4')
-              e.line(`if (vn > end - p) truncated(${lit(`${ctx} ${fname}`)}, end)`, `${x}.set(k, text(f, p, p + vn))`, 'p += vn')
+              e.line(`if (kn + 4 > end - p) truncated(${lit(`${ctx} ${fname}`)}, end)`, 'const k = readText(f, p, p + kn)', 'p += kn')
+              e.line('const vn = readU32(f, p)', 'p += 4')
+              e.line(`if (vn > end - p) truncated(${lit(`${ctx} ${fname}`)}, end)`, `${x}.set(k, readText(f, p, p + vn))`, 'p += vn')
             })
             break
           case 'frame':
             e.line(`const ${x} = frames[${fi}]`)
-            e.line(`if (${x} === undefined) throw new CodecError('CODEC_MISSING_FRAME', ${lit(`${ctx}: frame field ${fname} is missing`)})`)
+            e.line(`if (${x} === undefined) return missingFrame(${lit(ctx)}, ${lit(fname)})`)
             fi++
             break
           case 'msg':
@@ -132,9 +130,7 @@ export function emitDecode(e: Emitter, model: Model): void {
       const pos = at()
       e.line(`if (${pos} !== end) trailingBytes(${lit(ctx)}, end - ${pos})`)
       if (!hasMsg) {
-        e.line(
-          `if (frames.length > ${fi}) throw new CodecError('CODEC_TRAILING_FRAMES', \`${ctx}: \${frames.length} frames, expected ${fi}\`)`,
-        )
+        e.line(`if (frames.length > ${fi}) trailingFrames(${lit(ctx)}, frames.length, ${fi})`)
       }
       e.line(`return { type: ${lit(m.key)}${names.map((n) => `, ${n}: $${n}`).join('')} }`)
     })

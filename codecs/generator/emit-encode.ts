@@ -11,7 +11,7 @@ export function emitEncode(e: Emitter, model: Model): void {
   e.block(`export function encode(msg: ${T}): Buffer[] {`, () => {
     e.block('switch (msg.type) {', () => {
       for (const m of model.messages) e.line(`case ${lit(m.key)}:`, `  return encode${m.typeName}(msg)`)
-      e.line('default:', `  throw new CodecError('CODEC_BAD_VALUE', \`${model.name}: unknown message type \${String((msg as { type: unknown }).type)}\`)`)
+      e.line('default:', `  return unknownType(${lit(model.name)}, (msg as { type: unknown }).type)`)
     })
   })
   e.line('')
@@ -92,7 +92,7 @@ export function emitEncode(e: Emitter, model: Model): void {
           case 'number':
             if (f.size === 1) e.line(`b[${at()}] = ${v}`)
             else if (f.size === 2) e.line(`b[${at()}] = ${v} >>> 8`, `b[${at(1)}] = ${v} & 0xff`)
-            else if (f.size === 4) e.line(`w32(b, ${at()}, ${v})`)
+            else if (f.size === 4) e.line(`writeU32(b, ${at()}, ${v})`)
             else e.line(`b.writeBigUInt64BE(${v}, ${at()})`)
             adv(f.size!)
             break
@@ -107,36 +107,36 @@ export function emitEncode(e: Emitter, model: Model): void {
               e.line(`b[${at()}] = ${n}`, `b.write(${v}, ${at(1)})`)
               adv(1 + n)
             } else {
-              e.line(`b[${at()}] = $${f.prop}_len`, `put(b, ${v}, ${at(1)}, $${f.prop}_len)`)
+              e.line(`b[${at()}] = $${f.prop}_len`, `writeText(b, ${v}, ${at(1)}, $${f.prop}_len)`)
               adv(`1 + $${f.prop}_len`)
             }
             break
           case 'longstr':
             if (f.constant !== undefined) {
               const n = Buffer.byteLength(f.constant as string)
-              e.line(`w32(b, ${at()}, ${n})`, `b.write(${v}, ${at(4)})`)
+              e.line(`writeU32(b, ${at()}, ${n})`, `b.write(${v}, ${at(4)})`)
               adv(4 + n)
             } else {
-              e.line(`w32(b, ${at()}, $${f.prop}_len)`, `put(b, ${v}, ${at(4)}, $${f.prop}_len)`)
+              e.line(`writeU32(b, ${at()}, $${f.prop}_len)`, `writeText(b, ${v}, ${at(4)}, $${f.prop}_len)`)
               adv(`4 + $${f.prop}_len`)
             }
             break
           case 'chunk':
-            e.line(`w32(b, ${at()}, ${v}.length)`, `b.set(${v}, ${at(4)})`)
+            e.line(`writeU32(b, ${at()}, ${v}.length)`, `b.set(${v}, ${at(4)})`)
             adv(`4 + ${v}.length`)
             break
           case 'strings':
             goDynamic()
-            e.line(`w32(b, p, ${v}.length)`, 'p += 4')
+            e.line(`writeU32(b, p, ${v}.length)`, 'p += 4')
             e.block(`for (const s of ${v}) {`, () => {
-              e.line('const n = Buffer.byteLength(s)', 'w32(b, p, n)', 'put(b, s, p + 4, n)', 'p += 4 + n')
+              e.line('const n = Buffer.byteLength(s)', 'writeU32(b, p, n)', 'writeText(b, s, p + 4, n)', 'p += 4 + n')
             })
             break
           case 'hash':
             goDynamic()
-            e.line(`w32(b, p, ${v}.size)`, 'p += 4')
+            e.line(`writeU32(b, p, ${v}.size)`, 'p += 4')
             e.block(`for (const [k, val] of ${v}) {`, () => {
-              e.line('const kn = Buffer.byteLength(k)', 'b[p] = kn', 'put(b, k, p + 1, kn)', 'p += 1 + kn', 'const vn = Buffer.byteLength(val)', 'w32(b, p, vn)', 'put(b, val, p + 4, vn)', 'p += 4 + vn')
+              e.line('const kn = Buffer.byteLength(k)', 'b[p] = kn', 'writeText(b, k, p + 1, kn)', 'p += 1 + kn', 'const vn = Buffer.byteLength(val)', 'writeU32(b, p, vn)', 'writeText(b, val, p + 4, vn)', 'p += 4 + vn')
             })
             break
           case 'frame':

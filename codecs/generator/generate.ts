@@ -8,9 +8,16 @@ import type { Model } from './model.ts'
 import { readModel } from './model-reader.ts'
 
 export interface GenerateOptions {
-  /** Module specifier the codec imports CodecError from. */
-  errorModule: string
+  /**
+   * Module specifier the generated modules import the codec runtime (`codecRuntime`, and `CodecError`) from:
+   * a relative path to codecs/runtime/index.ts inside this package, 'zyre-ts/codecs' (the default) elsewhere.
+   */
+  runtimeModule?: string
+  /** Module specifier CodecError is imported from instead (default: the runtime module). */
+  errorModule?: string
 }
+
+export const DEFAULT_RUNTIME_MODULE = 'zyre-ts/codecs'
 
 export interface Generated {
   model: Model
@@ -18,15 +25,16 @@ export interface Generated {
   files: Map<string, string>
 }
 
-export function generateFromModel(model: Model, source: string, opts: GenerateOptions): Generated {
+export function generateFromModel(model: Model, source: string, opts: GenerateOptions = {}): Generated {
   const stem = model.moduleName
   const files = new Map<string, string>()
-  files.set(`${stem}.ts`, emitCodec(model, { errorModule: opts.errorModule, source }))
-  files.set(`${stem}.arbitraries.ts`, emitArbitraries(model, { codecModule: `./${stem}.ts`, source }))
+  const runtimeModule = opts.runtimeModule ?? DEFAULT_RUNTIME_MODULE
+  files.set(`${stem}.ts`, emitCodec(model, { runtimeModule, errorModule: opts.errorModule, source }))
+  files.set(`${stem}.arbitraries.ts`, emitArbitraries(model, { codecModule: `./${stem}.ts`, runtimeModule, source }))
   files.set(`${stem}.md`, emitAbnf(model, source))
   return { model, files }
 }
 
-export function generate(modelFile: string, opts: GenerateOptions): Generated {
+export function generate(modelFile: string, opts: GenerateOptions = {}): Generated {
   return generateFromModel(readModel(modelFile), basename(modelFile), opts)
 }

@@ -18,10 +18,10 @@ export function modelsIn(dir: string): string[] {
     .map((f) => join(dir, f))
 }
 
-export function syncGenerated(models: string[], outDir: string, opts: { check: boolean; errorModule: string }): SyncResult {
+export function syncGenerated(models: string[], outDir: string, opts: { check: boolean; runtimeModule: string }): SyncResult {
   const expected = new Map<string, string>()
   for (const model of models) {
-    for (const [file, text] of generate(model, { errorModule: opts.errorModule }).files) {
+    for (const [file, text] of generate(model, { runtimeModule: opts.runtimeModule }).files) {
       if (expected.has(file)) throw new Error(`two models generate ${file}`)
       expected.set(file, text)
     }

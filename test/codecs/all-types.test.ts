@@ -31,10 +31,10 @@ interface Arbs {
 }
 
 const model = fileURLToPath(new URL('fixtures/all_types.xml', import.meta.url))
-const errorModule = pathToFileURL(fileURLToPath(new URL('../../codecs/codec-error.ts', import.meta.url))).href
+const runtimeModule = pathToFileURL(fileURLToPath(new URL('../../codecs/runtime/index.ts', import.meta.url))).href
 const dir = mkdtempSync(join(tmpdir(), 'zyre-gen-all-types-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-const out = generate(model, { errorModule })
+const out = generate(model, { runtimeModule })
 // without this the temp dir's .ts files would load as CommonJS, with their own copy of CodecError
 writeFileSync(join(dir, 'package.json'), '{ "type": "module" }')
 for (const [file, text] of out.files) writeFileSync(join(dir, file), text)
@@ -56,7 +56,7 @@ const HEAD = 'aaaf' // signature 15
 t.test('generated files', async (t) => {
   t.same([...out.files.keys()], ['all-types.ts', 'all-types.arbitraries.ts', 'all-types.md'])
   for (const [file, text] of out.files) t.match(text, /GENERATED .*DO NOT EDIT/, `${file} says it is generated`)
-  t.same(generate(model, { errorModule }).files, out.files, 'deterministic')
+  t.same(generate(model, { runtimeModule }).files, out.files, 'deterministic')
   t.notMatch(out.files.get('all-types.ts')!, /fast-check/, 'the runtime codec does not import fast-check')
   t.match(out.files.get('all-types.md')!, /numbers\s+= signature %d1 version magic numbers-n1 numbers-n2 numbers-n4 numbers-n8/)
   t.match(out.files.get('all-types.md')!, /frames\s+= signature %d200 version magic frames-label ; first frame/)

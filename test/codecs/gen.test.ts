@@ -30,11 +30,11 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 }
 
 t.test('committed generated codecs are up to date (what CI checks)', async (t) => {
-  const r = syncGenerated(modelsIn(join(root, 'codecs/models')), join(root, 'codecs/generated'), { check: true, errorModule: '../codec-error.ts' })
+  const r = syncGenerated(modelsIn(join(root, 'codecs/models')), join(root, 'codecs/generated'), { check: true, runtimeModule: '../runtime/index.ts' })
   t.same(r.problems, [])
   t.same(r.written, [], 'check mode writes nothing')
   t.same(modelsIn(join(root, 'codecs/models')).map((m) => m.slice(root.length)), ['codecs/models/zgossip_msg.xml', 'codecs/models/zre_log_msg.xml', 'codecs/models/zre_msg.xml'])
-  const f = syncGenerated([join(root, 'test/codecs/fixtures/all_types.xml'), join(root, 'test/codecs/fixtures/tricky_names.xml')], join(root, 'test/codecs/fixtures/generated'), { check: true, errorModule: '../../../../codecs/codec-error.ts' })
+  const f = syncGenerated([join(root, 'test/codecs/fixtures/all_types.xml'), join(root, 'test/codecs/fixtures/tricky_names.xml')], join(root, 'test/codecs/fixtures/generated'), { check: true, runtimeModule: '../../../../codecs/runtime/index.ts' })
   t.same(f.problems, [], 'the committed fixture output too')
 })
 
@@ -43,7 +43,7 @@ t.test('npm run gen:check exits non-zero on drift', async (t) => {
   const out = join(tmp, 'generated')
   mkdirSync(models)
   copyFileSync(join(root, 'codecs/models/zre_log_msg.xml'), join(models, 'zre_log_msg.xml'))
-  const opts = { check: false, errorModule: '../codec-error.ts' }
+  const opts = { check: false, runtimeModule: '../runtime/index.ts' }
   const list = modelsIn(models)
   t.same(syncGenerated(list, out, opts).written, ['zre-log-msg.ts', 'zre-log-msg.arbitraries.ts', 'zre-log-msg.md'])
   t.same(syncGenerated(list, out, { ...opts, check: true }).problems, [], 'fresh output matches')
@@ -80,15 +80,21 @@ t.test('zyre gen', async (t) => {
   const r = await cli([join(root, 'test/codecs/fixtures/all_types.xml'), '--out', dir, '--error-module', 'my-codec-error'])
   t.equal(r.code, 0, r.err)
   for (const f of ['all-types.ts', 'all-types.arbitraries.ts', 'all-types.md']) t.ok(existsSync(join(dir, f)), `wrote ${f}`)
-  t.match(readFileSync(join(dir, 'all-types.ts'), 'utf8'), /import \{ CodecError \} from 'my-codec-error'/)
+  t.match(readFileSync(join(dir, 'all-types.ts'), 'utf8'), /import \{ CodecError \} from 'my-codec-error'\nimport \{ codecRuntime \} from 'zyre-ts\/codecs'\n/, '--error-module: CodecError from there, the runtime from the package')
+  t.match(readFileSync(join(dir, 'all-types.ts'), 'utf8'), /= codecRuntime\.codecErrors\(CodecError\)/, 'and the runtime throws that CodecError')
   t.equal((await cli([join(root, 'test/codecs/fixtures/all_types.xml'), '-o', dir, '--error-module', 'my-codec-error', '--check'])).code, 0, '--check passes on fresh output')
   t.equal((await cli([join(root, 'test/codecs/fixtures/all_types.xml'), '-o', dir, '--check'])).code, 1, '--check fails when output differs')
 
   const inside = await cli([join(root, 'codecs/models/zre_msg.xml'), '--stdout'])
   t.equal(inside.code, 0)
   t.equal(inside.out, readFileSync(join(root, 'codecs/generated/zre-msg.ts'), 'utf8'), 'default error module is relative inside the package')
+  t.match(inside.out, /^import \{ CodecError, codecRuntime \} from '\.\.\/runtime\/index\.ts'$/m)
   const outside = await cli([join(root, 'codecs/models/zre_msg.xml'), '--stdout', '--out', tmp])
-  t.match(outside.out, /from 'zyre-ts\/codecs'/, "outside the package it imports 'zyre-ts/codecs'")
+  t.match(outside.out, /^import \{ CodecError, codecRuntime \} from 'zyre-ts\/codecs'$/m, "outside the package it imports 'zyre-ts/codecs'")
+  const own = await cli([join(root, 'codecs/models/zre_msg.xml'), '--stdout', '--out', tmp, '--runtime-module', './vendor/codec-runtime.js'])
+  t.match(own.out, /^import \{ CodecError, codecRuntime \} from '\.\/vendor\/codec-runtime\.js'$/m, '--runtime-module')
+  t.match(help.out, /--runtime-module <spec>/)
+  t.match(help.out, /--error-module <spec>/)
 
   const bad = join(tmp, 'bad.xml')
   writeFileSync(bad, '<class name="b">\n<message name="A">\n<field name="n" type="number"/>\n</message>\n</class>\n')

@@ -16,8 +16,8 @@ import { parseModel } from '../../codecs/generator/model-reader.ts'
 const source = readFileSync(new URL('fixtures/tricky_names.xml', import.meta.url), 'utf8')
 const dir = mkdtempSync(join(tmpdir(), 'zyre-gen-names-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-const errorModule = pathToFileURL(fileURLToPath(new URL('../../codecs/codec-error.ts', import.meta.url))).href
-const out = generateFromModel(parseModel(source, join(dir, 'tricky_names.xml')), 'tricky_names.xml', { errorModule })
+const runtimeModule = pathToFileURL(fileURLToPath(new URL('../../codecs/runtime/index.ts', import.meta.url))).href
+const out = generateFromModel(parseModel(source, join(dir, 'tricky_names.xml')), 'tricky_names.xml', { runtimeModule })
 writeFileSync(join(dir, 'package.json'), '{ "type": "module" }')
 for (const [file, text] of out.files) writeFileSync(join(dir, file), text)
 
