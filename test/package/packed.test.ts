@@ -140,8 +140,8 @@ t.test('the installed zyre bin runs and generates a codec from a shipped model',
   const gen = run(zyre, ['gen', join(installed, 'codecs/models/zre_msg.xml'), '--out', join(project, 'gen')], project)
   exits0(t, gen, 'zyre gen exits 0')
   const codec = readFileSync(join(project, 'gen/zre-msg.ts'), 'utf8')
-  t.match(codec, /from 'zyre-ts\/codecs'/, 'the generated codec imports CodecError from the package')
-  t.equal(codec, readFileSync(join(root, 'codecs/generated/zre-msg.ts'), 'utf8').replace("'../codec-error.ts'", "'zyre-ts/codecs'"), 'same codec as the committed one')
+  t.match(codec, /from 'zyre-ts\/codecs'/, 'the generated codec imports CodecError and the codec runtime from the package')
+  t.equal(codec, readFileSync(join(root, 'codecs/generated/zre-msg.ts'), 'utf8').replace("'../runtime/index.ts'", "'zyre-ts/codecs'"), 'same codec as the committed one')
   t.ok(existsSync(join(project, 'gen/zre-msg.arbitraries.ts')) && existsSync(join(project, 'gen/zre-msg.md')))
 })
 
