@@ -3,17 +3,7 @@ import t from 'tap'
 import * as c from '../../../zmtp/codec/commands.ts'
 import { FrameDecoder } from '../../../zmtp/codec/frame-decoder.ts'
 import { encodeCommand } from '../../../zmtp/codec/frame.ts'
-import { ZmtpError } from '../../../zmtp/errors.ts'
-
-function codeOf(fn: () => void): string | undefined {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof ZmtpError) return e.code
-    throw e
-  }
-  return undefined
-}
+import { codeOf } from '../../helpers/zmtp-codec.ts'
 
 /** Frame → decoder → parseCommand, as the connection does. */
 function parseWire(wire: Buffer): c.RawCommand {

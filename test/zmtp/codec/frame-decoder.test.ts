@@ -4,7 +4,7 @@ import t from 'tap'
 import fc from 'fast-check'
 import { FrameDecoder, HARD_FRAME_CAP, type FrameSink } from '../../../zmtp/codec/frame-decoder.ts'
 import { encodeCommand, encodeMessage, writeFrameHeader } from '../../../zmtp/codec/frame.ts'
-import { ZmtpError } from '../../../zmtp/errors.ts'
+import { codeOf } from '../../helpers/zmtp-codec.ts'
 
 type Event = { kind: 'message'; frames: string[] } | { kind: 'command'; body: string }
 
@@ -22,16 +22,6 @@ function decodeChunks(chunks: Buffer[], options?: ConstructorParameters<typeof F
   const d = new FrameDecoder(sink, options)
   for (const c of chunks) d.push(c)
   return sink.events
-}
-
-function codeOf(fn: () => void): string | undefined {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof ZmtpError) return e.code
-    throw e
-  }
-  return undefined
 }
 
 const sizes = [0, 1, 254, 255, 256, 257, 65535, 65536, 65537, 300_000]

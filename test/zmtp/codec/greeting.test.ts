@@ -1,17 +1,7 @@
 // Greeting: every field, padding and filler ignored, early refusal of non-ZMTP-3 peers.
 import t from 'tap'
 import { decodeGreeting, encodeGreeting, checkGreetingPrefix, GREETING_SIZE } from '../../../zmtp/codec/greeting.ts'
-import { ZmtpError } from '../../../zmtp/errors.ts'
-
-function codeOf(fn: () => void): string | undefined {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof ZmtpError) return e.code
-    throw e
-  }
-  return undefined
-}
+import { codeOf } from '../../helpers/zmtp-codec.ts'
 
 t.test('encoded fields sit where RFC 23 puts them', async (t) => {
   const g = encodeGreeting({ mechanism: 'PLAIN', asServer: true })
