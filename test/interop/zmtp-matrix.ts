@@ -76,8 +76,50 @@ function prefixed(topic: string, p: Buffer[]): Buffer[] {
   return [Buffer.from(topic), ...p]
 }
 
+/** The part of a tap test `runMatrix` uses. */
+export interface MatrixTest {
+  test(name: string, fn: (t: Check & { teardown(fn: () => unknown): void }) => Promise<void>): unknown
+}
+
+/**
+ * Every scenario with our socket on either side and either side binding: `makeTheirs` makes the other
+ * implementation's socket (zeromq.js, the pyzmq proxy).
+ */
+export function runMatrix(t: MatrixTest, makeOurs: Maker, makeTheirs: Maker, list: Scenario[] = scenarios()): void {
+  for (const s of list) {
+    for (const oursIs of ['a', 'b'] as const) {
+      for (const binder of ['a', 'b'] as const) {
+        const label = `${s.name}: ours=${oursIs === 'a' ? s.a : s.b}, ${binder === 'a' ? s.a : s.b} binds`
+        t.test(label, async (t) => {
+          const a = await (oursIs === 'a' ? makeOurs : makeTheirs)(s.a, s.aOptions ?? {})
+          const b = await (oursIs === 'b' ? makeOurs : makeTheirs)(s.b, s.bOptions ?? {})
+          t.teardown(() => (a.close(), b.close()))
+          const [bindSide, connectSide] = binder === 'a' ? [a, b] : [b, a]
+          await bindSide.bind('tcp://127.0.0.1:*')
+          connectSide.connect(bindSide.lastEndpoint!)
+          await s.run(a, b, t)
+        })
+      }
+    }
+  }
+}
+
 export function scenarios(payloads: Buffer[][] = PAYLOADS): Scenario[] {
   const list: Scenario[] = []
+  // Symmetric pairs: each payload goes a -> b, then the same back b -> a.
+  const bothWays = (name: string, a: string, b: string, there = 'frames match', back = 'frames match'): Scenario => ({
+    name,
+    a,
+    b,
+    async run(x, y, t) {
+      for (const p of payloads) {
+        await x.send(p)
+        t.same(await y.receive(), p, there)
+        await y.send(p)
+        t.same(await x.receive(), p, back)
+      }
+    },
+  })
   for (const withId of [true, false]) {
     list.push({
       name: `DEALER${withId ? ' (routingId set)' : ''} <-> ROUTER`,
@@ -114,32 +156,8 @@ export function scenarios(payloads: Buffer[][] = PAYLOADS): Scenario[] {
       }
     },
   })
-  list.push({
-    name: 'DEALER <-> DEALER',
-    a: 'Dealer',
-    b: 'Dealer',
-    async run(a, b, t) {
-      for (const p of payloads) {
-        await a.send(p)
-        t.same(await b.receive(), p, 'frames match')
-        await b.send(p)
-        t.same(await a.receive(), p, 'frames match')
-      }
-    },
-  })
-  list.push({
-    name: 'REQ <-> REP',
-    a: 'Request',
-    b: 'Reply',
-    async run(req, rep, t) {
-      for (const p of payloads) {
-        await req.send(p)
-        t.same(await rep.receive(), p, 'request')
-        await rep.send(p)
-        t.same(await req.receive(), p, 'reply')
-      }
-    },
-  })
+  list.push(bothWays('DEALER <-> DEALER', 'Dealer', 'Dealer'))
+  list.push(bothWays('REQ <-> REP', 'Request', 'Reply', 'request', 'reply'))
   list.push({
     name: 'REQ <-> ROUTER',
     a: 'Request',
@@ -177,19 +195,7 @@ export function scenarios(payloads: Buffer[][] = PAYLOADS): Scenario[] {
       for (const p of payloads) t.same(await pull.receive(), p, 'frames match')
     },
   })
-  list.push({
-    name: 'PAIR <-> PAIR',
-    a: 'Pair',
-    b: 'Pair',
-    async run(a, b, t) {
-      for (const p of payloads) {
-        await a.send(p)
-        t.same(await b.receive(), p, 'frames match')
-        await b.send(p)
-        t.same(await a.receive(), p, 'frames match')
-      }
-    },
-  })
+  list.push(bothWays('PAIR <-> PAIR', 'Pair', 'Pair'))
   for (const [pubType, subType] of [['Publisher', 'Subscriber'], ['XPublisher', 'Subscriber'], ['Publisher', 'XSubscriber'], ['XPublisher', 'XSubscriber']] as const) {
     list.push({
       name: `${pubType.toUpperCase()} -> ${subType.toUpperCase()} (prefix filter)`,

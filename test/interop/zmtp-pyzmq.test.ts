@@ -2,7 +2,7 @@
 // either side, either side binding; PLAIN accepted/rejected; libzmq heartbeats.
 import t from 'tap'
 import * as ours from '../../zmtp/index.ts'
-import { scenarios, type AnySocket, type Maker } from './zmtp-matrix.ts'
+import { runMatrix, type AnySocket, type Maker } from './zmtp-matrix.ts'
 import { PyPeer } from '../helpers/pyzmq-peer.ts'
 import { nextEvent, sleep } from '../helpers/zmtp.ts'
 
@@ -14,22 +14,7 @@ const makeOurs: Maker = (type, options) =>
   new (ours as unknown as Record<string, new (o: object) => AnySocket>)[type]!({ ...COMMON, ...options })
 const makeTheirs: Maker = (type, options) => py.socket(type, { ...COMMON, ...options })
 
-for (const s of scenarios()) {
-  for (const oursIs of ['a', 'b'] as const) {
-    for (const binder of ['a', 'b'] as const) {
-      const label = `${s.name}: ours=${oursIs === 'a' ? s.a : s.b}, ${binder === 'a' ? s.a : s.b} binds`
-      t.test(label, async (t) => {
-        const a = await (oursIs === 'a' ? makeOurs : makeTheirs)(s.a, s.aOptions ?? {})
-        const b = await (oursIs === 'b' ? makeOurs : makeTheirs)(s.b, s.bOptions ?? {})
-        t.teardown(() => (a.close(), b.close()))
-        const [bindSide, connectSide] = binder === 'a' ? [a, b] : [b, a]
-        await bindSide.bind('tcp://127.0.0.1:*')
-        connectSide.connect(bindSide.lastEndpoint!)
-        await s.run(a, b, t)
-      })
-    }
-  }
-}
+runMatrix(t, makeOurs, makeTheirs)
 
 t.test('PLAIN both ways: our server vs pyzmq client, pyzmq server (ZAP) vs our client', async (t) => {
   const server = new ours.Router({ ...COMMON, plainServer: true, authenticate: ({ username, password }) => username === 'u' && password === 'p' })

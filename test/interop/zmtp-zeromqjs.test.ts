@@ -3,7 +3,7 @@
 import t from 'tap'
 import * as zmq from 'zeromq'
 import * as ours from '../../zmtp/index.ts'
-import { scenarios, type AnySocket, type Maker } from './zmtp-matrix.ts'
+import { runMatrix, type AnySocket, type Maker } from './zmtp-matrix.ts'
 import { nextEvent, sleep } from '../helpers/zmtp.ts'
 
 // zeromq.js refuses options a socket type does not have (no sendTimeout on PULL...).
@@ -19,22 +19,7 @@ const makeOurs: Maker = (type, options) =>
 const makeTheirs: Maker = (type, options) =>
   new (zmq as unknown as Record<string, new (o: object) => AnySocket>)[type]!({ ...common(type), ...options })
 
-for (const s of scenarios()) {
-  for (const oursIs of ['a', 'b'] as const) {
-    for (const binder of ['a', 'b'] as const) {
-      const label = `${s.name}: ours=${oursIs === 'a' ? s.a : s.b}, ${binder === 'a' ? s.a : s.b} binds`
-      t.test(label, async (t) => {
-        const a = await (oursIs === 'a' ? makeOurs : makeTheirs)(s.a, s.aOptions ?? {})
-        const b = await (oursIs === 'b' ? makeOurs : makeTheirs)(s.b, s.bOptions ?? {})
-        t.teardown(() => (a.close(), b.close()))
-        const [bindSide, connectSide] = binder === 'a' ? [a, b] : [b, a]
-        await bindSide.bind('tcp://127.0.0.1:*')
-        connectSide.connect(bindSide.lastEndpoint!)
-        await s.run(a, b, t)
-      })
-    }
-  }
-}
+runMatrix(t, makeOurs, makeTheirs)
 
 t.test('PLAIN: our server accepts the right password from libzmq and rejects a wrong one', async (t) => {
   const server = new ours.Router({
