@@ -5,6 +5,7 @@ import * as os from 'node:os'
 import * as zmq from 'zeromq'
 import * as ours from '../zmtp/index.ts'
 import { dealerRouter, pushPull, reqRep, type BenchSocket, type Stack, type Throughput } from './zmtp/harness.ts'
+import { rawTcp } from './zmtp/raw-tcp.ts'
 
 const quick = process.argv.includes('--quick')
 const scale = quick ? 0.1 : 1
@@ -43,6 +44,8 @@ await throughputRow('DEALER->ROUTER 16 B', (s) => dealerRouter(s, 16, Math.round
   const b = await reqRep(zmqStack, 16, n)
   rows.push(['REQ/REP 16 B round trip', `p50 ${fmt(a.p50)} us, p99 ${fmt(a.p99)} us`, `p50 ${fmt(b.p50)} us, p99 ${fmt(b.p99)} us`, `${fmt(b.p50 / a.p50, 2)}x faster (p50)`])
 }
+// Reference for the large-message rows: what one Node thread moves with no ZMTP at all.
+const rawMb = await rawTcp(65536, Math.round(10_000 * scale))
 
 const header = ['benchmark', oursStack.name, zmqStack.name, 'ratio']
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
@@ -51,3 +54,4 @@ console.log(`${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, Node ${proces
 console.log(line(header))
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`)
 for (const r of rows) console.log(line(r))
+console.log(`ceiling for one Node thread (plain net.Socket -> net.Socket, 64 KiB writes, no framing): ${fmt(rawMb, 1)} MB/s`)
