@@ -1,6 +1,8 @@
 // The interop scenarios shared by the zeromq.js and pyzmq test files: every compatible pair of
 // socket types, driven through the zeromq.js-shaped API that both our sockets and zeromq.js
 // (and the pyzmq peer proxy) offer, so each scenario runs unchanged in every combination.
+import type { Dealer } from '../../zmtp/index.ts'
+import { sleep } from '../helpers/zmtp.ts'
 
 /** The part of the socket API the scenarios use (ours, zeromq.js, and the pyzmq proxy). */
 export interface AnySocket {
@@ -100,6 +102,39 @@ export function runMatrix(t: MatrixTest, makeOurs: Maker, makeTheirs: Maker, lis
           await s.run(a, b, t)
         })
       }
+    }
+  }
+}
+
+/**
+ * Their Router, heartbeating every 100 ms (made so by `makeTheirs`), keeps our idle Dealer (routingId
+ * 'mine') connected through 1.2 s of silence, whichever side binds.
+ */
+export async function heartbeatsKeepIdleAlive(t: Check, makeMine: () => Dealer, makeTheirs: () => AnySocket | Promise<AnySocket>): Promise<void> {
+  for (const oursBinds of [true, false]) {
+    const mine = makeMine()
+    const theirs = await makeTheirs()
+    try {
+      const disconnects: string[] = []
+      mine.events.on('disconnect', (e) => disconnects.push(e.address))
+      if (oursBinds) {
+        await mine.bind('tcp://127.0.0.1:*')
+        theirs.connect(mine.lastEndpoint!)
+      } else {
+        await theirs.bind('tcp://127.0.0.1:*')
+        mine.connect(theirs.lastEndpoint!)
+      }
+      await mine.send('first')
+      t.same((await theirs.receive()).map(String), ['mine', 'first'], 'first message')
+      await sleep(1200)
+      await mine.send('after idle')
+      t.same((await theirs.receive()).map(String), ['mine', 'after idle'], 'after idle')
+      await theirs.send(['mine', 'back'])
+      t.same((await mine.receive()).map(String), ['back'], 'reply after idle')
+      t.same(disconnects, [], `no disconnect while idle (ours ${oursBinds ? 'binds' : 'connects'})`)
+    } finally {
+      mine.close()
+      theirs.close()
     }
   }
 }
