@@ -19,7 +19,7 @@ function usage(): string {
 }
 
 const [name, ...rest] = process.argv.slice(2)
-if (name === undefined || name === '--help' || name === '-h' || !(name in commands)) {
+if (name === undefined || name === '--help' || name === '-h' || !Object.hasOwn(commands, name)) {
   console.error(usage())
   process.exitCode = name === undefined || name.startsWith('-') ? 0 : 2
 } else {
