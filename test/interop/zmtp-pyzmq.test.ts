@@ -49,6 +49,6 @@ t.test('pyzmq heartbeats (100 ms) keep an idle connection of ours alive', async 
   await heartbeatsKeepIdleAlive(
     t,
     () => new ours.Dealer({ ...COMMON, routingId: 'mine' }),
-    () => py.socket('Router', { ...COMMON, heartbeatInterval: 100, heartbeatTimeout: 300, heartbeatTimeToLive: 300 }),
+    () => py.socket('Router', { ...COMMON, heartbeatInterval: 100, heartbeatTimeout: 1000, heartbeatTimeToLive: 1000 }),
   )
 })
