@@ -4,16 +4,22 @@
 
 import { writeFrameHeader, writeMessage, messageEncodedSize } from '../codec/frame.ts'
 
-const SLAB_SIZE = 64 * 1024
+/** The first slab is small (most connections are quiet: a handshake and a few messages); each
+ *  refill doubles it up to SLAB_MAX, so a busy connection soon batches 64 KiB at a time. */
+const SLAB_FIRST = 1024
+const SLAB_MAX = 64 * 1024
 /** Messages up to this size are encoded whole into the slab. */
 const SMALL_MESSAGE = 8 * 1024
 /** Bodies up to this size are copied; larger ones are referenced. */
 const COPY_MAX = 4 * 1024
 
+const EMPTY = Buffer.alloc(0)
+
 export class WriteBatcher {
   private parts: Buffer[] = []
   private partsBytes = 0
-  private slab = Buffer.allocUnsafe(SLAB_SIZE)
+  private slab = EMPTY
+  private nextSlabSize = SLAB_FIRST
   private start = 0 // slab[start, pos) is filled but not yet handed out
   private pos = 0
 
@@ -68,10 +74,11 @@ export class WriteBatcher {
   }
 
   private reserve(n: number): void {
-    if (SLAB_SIZE - this.pos >= n) return
+    if (this.slab.length - this.pos >= n) return
     this.cut()
     // Regions already handed out stay owned by the stream; start a fresh slab.
-    this.slab = Buffer.allocUnsafe(Math.max(SLAB_SIZE, n))
+    this.slab = Buffer.allocUnsafe(Math.max(this.nextSlabSize, n))
+    this.nextSlabSize = Math.min(this.nextSlabSize * 2, SLAB_MAX)
     this.start = 0
     this.pos = 0
   }
