@@ -76,6 +76,9 @@ const SCRIPT = `
 import { Zyre } from 'zyre-ts'
 import { Push, Pull } from 'zyre-ts/zmtp'
 import { zreMsg } from 'zyre-ts/codecs'
+import { encodeGreeting, encodeMessage } from 'zyre-ts/zmtp/codec'
+import { Connection, isCompatible } from 'zyre-ts/zmtp/connection'
+import { encodeBeacon, decodeBeacon, beaconHasUuid } from 'zyre-ts/beacon'
 
 setTimeout(() => { console.error('timed out'); process.exit(3) }, 30000).unref()
 const out = { execArgv: process.execArgv, nodeOptions: process.env.NODE_OPTIONS ?? null }
@@ -93,6 +96,16 @@ const hello = { type: 'HELLO', sequence: 7, endpoint: 'tcp://127.0.0.1:5670', gr
 const frames = zreMsg.encode(hello)
 const back = zreMsg.decode(frames)
 out.hello = { hex: frames.map((f) => f.toString('hex')), back: { ...back, headers: [...back.headers] } }
+
+const uuid = Buffer.alloc(16, 0xab)
+const beacon = encodeBeacon({ uuid, port: 4242 })
+out.wire = {
+  greeting: encodeGreeting({ mechanism: 'NULL', asServer: false }).length,
+  message: encodeMessage([Buffer.from('x')]).toString('hex'),
+  connection: typeof Connection,
+  dealerRouter: isCompatible('DEALER', 'ROUTER'),
+  beacon: { port: decodeBeacon(beacon).port, own: beaconHasUuid(beacon, uuid) },
+}
 
 const opts = { interface: 'lo', port: ${PORT}, interval: 100, evasiveTimeout: 200, expiredTimeout: 1000 }
 const a = new Zyre({ ...opts, name: 'pa' })
@@ -127,6 +140,7 @@ t.test('plain node imports zyre-ts, zyre-ts/zmtp and zyre-ts/codecs and uses the
   t.same(out.pushPull.frames, [Buffer.from('hello').toString('hex'), '010203'], 'Push/Pull round trip')
   t.match(out.hello.hex[0], /^aaa10102/, 'HELLO frame: signature aaa1, id 1, version 2')
   t.same(out.hello.back, { type: 'HELLO', sequence: 7, endpoint: 'tcp://127.0.0.1:5670', groups: ['G1', 'G2'], status: 3, name: 'n1', headers: [['X-A', 'b']] }, 'HELLO decodes to what was encoded')
+  t.same(out.wire, { greeting: 64, message: '000178', connection: 'function', dealerRouter: true, beacon: { port: 4242, own: true } }, 'the wire and beacon entry points')
   t.equal(out.zyre.enter.peer, out.zyre.bUuid, 'a saw b ENTER')
   t.match(out.zyre.enter.address, /^tcp:\/\/127\.0\.0\.1:\d+$/)
   t.same(out.zyre.whisper, { name: 'pa', peer: out.zyre.whisper.aUuid, aUuid: out.zyre.whisper.aUuid, content: ['hi from pa'] }, 'b got the whisper from a')
