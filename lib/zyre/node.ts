@@ -70,7 +70,7 @@ export class ZyreNode {
       logger: (line) => this.log(line),
     })
     await beacon.start()
-    const router = this.factory.router()
+    const router = this.factory.router({ maxMessageSize: o.maxMessageSize })
     try {
       const host = beacon.interfaceInfo.family === 'IPv6' ? `[${beacon.address}]` : beacon.address
       await router.bind(`tcp://${beacon.interfaceInfo.family === 'IPv6' ? '[::]' : beacon.address}:0`)

@@ -31,6 +31,9 @@ export interface ZyreOptions {
   multicastGroup?: string
   /** Per-peer send queue bound in messages; default 100 × expiredTimeout in seconds. */
   peerQueueSize?: number
+  /** Largest message in bytes a peer may send us (all frames); a peer sending more is disconnected
+   *  and reported. Default -1: no limit, as the C reference (libzmq's default). */
+  maxMessageSize?: number
   /** Trace lines; default util.debuglog('zyre') (NODE_DEBUG=zyre). */
   logger?: (line: string) => void
 }
@@ -50,6 +53,7 @@ export interface ResolvedZyreOptions {
   broadcastAddress: string | undefined
   multicastGroup: string | undefined
   peerQueueSize: number
+  maxMessageSize: number
   logger: ((line: string) => void) | undefined
 }
 
@@ -85,6 +89,12 @@ export function resolveOptions(o: ZyreOptions = {}): ResolvedZyreOptions {
     broadcastAddress: o.broadcastAddress,
     multicastGroup: o.multicastGroup,
     peerQueueSize: Math.max(1, Math.round(o.peerQueueSize ?? (100 * expiredTimeout) / 1000)),
+    maxMessageSize: maxMessageSize(o.maxMessageSize ?? -1),
     logger: o.logger,
   }
+}
+
+function maxMessageSize(v: number): number {
+  if (v === -1 || (Number.isInteger(v) && v > 0)) return v
+  throw new ZyreError(ZyreErrorCode.BAD_ARGUMENT, `maxMessageSize must be a positive whole number of bytes or -1, got ${v}`)
 }

@@ -15,5 +15,5 @@ export interface RouterLike {
 
 export interface SocketFactory {
   dealer(options: { routingId: Buffer; sendHighWaterMark: number }): DealerLike
-  router(): RouterLike
+  router(options: { maxMessageSize: number }): RouterLike
 }

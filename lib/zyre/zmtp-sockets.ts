@@ -8,5 +8,5 @@ import type { SocketFactory } from './sockets.ts'
 export const zmtpSockets: SocketFactory = {
   dealer: ({ routingId, sendHighWaterMark }) =>
     new Dealer({ routingId, sendHighWaterMark, sendTimeout: 0, linger: 500, reconnectInterval: 100 }),
-  router: () => new Router({ linger: 0, handover: true }),
+  router: ({ maxMessageSize }) => new Router({ linger: 0, handover: true, maxMessageSize }),
 }

@@ -6,7 +6,7 @@ import type { SocketFactory } from '../../lib/zyre/sockets.ts'
 export const zeromqJsSockets: SocketFactory = {
   dealer: ({ routingId, sendHighWaterMark }) =>
     new zmq.Dealer({ routingId: binaryId(routingId), sendHighWaterMark, sendTimeout: 0, linger: 500, reconnectInterval: 100 }),
-  router: () => new zmq.Router({ linger: 0, handover: true }),
+  router: ({ maxMessageSize }) => new zmq.Router({ linger: 0, handover: true, maxMessageSize }),
 }
 
 /** zeromq.js types routingId as a string but passes a Buffer through to libzmq as raw bytes. */

@@ -91,6 +91,8 @@ t.test('API errors are typed', async (t) => {
     t.ok(err instanceof ZyreError, 'a ZyreError')
   }
   t.throws(() => new Zyre({ evasiveTimeout: 1000, expiredTimeout: 500 }), { code: 'ZYRE_BAD_ARGUMENT' })
+  t.throws(() => new Zyre({ maxMessageSize: 0 }), { code: 'ZYRE_BAD_ARGUMENT' })
+  t.throws(() => new Zyre({ maxMessageSize: 1.5 }), { code: 'ZYRE_BAD_ARGUMENT' })
 })
 
 t.test('events as an async iterator end with STOP', async (t) => {

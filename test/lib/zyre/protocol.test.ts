@@ -179,3 +179,25 @@ t.test('sequence numbers wrap at 2^16 both ways', async (t) => {
   t.equal(seqs[65534], 0)
   t.ok(seqs.every((s, i) => s === (i + 2) % 65536), 'every number in order')
 })
+
+t.test('maxMessageSize: a peer sending more is cut off and then removed; other peers unaffected', async (t) => {
+  const { log, warnings, fake } = await setup(t, { maxMessageSize: 4096 })
+  const big = await fake()
+  await big.hello({ name: 'big' })
+  await log.wait('ENTER', (e) => e.peer === big.id)
+  const good = await fake()
+  await good.hello({ name: 'good' })
+  await log.wait('ENTER', (e) => e.peer === good.id)
+  await big.send({ type: 'WHISPER', content: [Buffer.alloc(3000)] }) // 2: within the limit
+  await log.wait('WHISPER', (e) => e.peer === big.id)
+  await big.send({ type: 'WHISPER', content: [Buffer.alloc(10_000)] }) // 3: over it, its connection is dropped
+  // libzmq reconnects the peer's DEALER; its next message is out of sequence, so the peer goes.
+  await sleep(300)
+  await big.send({ type: 'WHISPER', content: [Buffer.from('after')] }) // 4
+  await log.wait('EXIT', (e) => e.peer === big.id)
+  t.ok(warnings.some((w) => w.code === 'ZYRE_SEQUENCE' && w.peer === big.id), 'reported as a sequence break')
+  t.same(log.of('WHISPER', big.id).map((e) => e.content[0]!.length), [3000], 'only the message within the limit arrived')
+  await good.send({ type: 'WHISPER', content: [Buffer.from('still here')] })
+  const w = await log.wait('WHISPER', (e) => e.peer === good.id)
+  t.equal(String(w.content[0]), 'still here')
+})
