@@ -3,7 +3,7 @@
 import t from 'tap'
 import { Dealer, Router } from '../../../zmtp/index.ts'
 import type { SocketEvent } from '../../../zmtp/index.ts'
-import { nextEvent, recv, strs } from '../../helpers/zmtp.ts'
+import { nextEvent, recv } from '../../helpers/zmtp.ts'
 
 t.test('maxMessageSize: a peer sending a bigger message is disconnected, smaller ones pass', async (t) => {
   const r = new Router({ linger: 0, maxMessageSize: 1000 })
