@@ -89,12 +89,12 @@ export function resolveOptions(o: ZyreOptions = {}): ResolvedZyreOptions {
     broadcastAddress: o.broadcastAddress,
     multicastGroup: o.multicastGroup,
     peerQueueSize: Math.max(1, Math.round(o.peerQueueSize ?? (100 * expiredTimeout) / 1000)),
-    maxMessageSize: maxMessageSize(o.maxMessageSize ?? -1),
+    maxMessageSize: checkedMaxMessageSize(o.maxMessageSize ?? -1),
     logger: o.logger,
   }
 }
 
-function maxMessageSize(v: number): number {
+function checkedMaxMessageSize(v: number): number {
   if (v === -1 || (Number.isInteger(v) && v > 0)) return v
   throw new ZyreError(ZyreErrorCode.BAD_ARGUMENT, `maxMessageSize must be a positive whole number of bytes or -1, got ${v}`)
 }
