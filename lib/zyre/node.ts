@@ -10,6 +10,7 @@ import type { ZyreEvent } from './events.ts'
 import { ZyreError, ZyreErrorCode } from './errors.ts'
 import type { ResolvedZyreOptions } from './options.ts'
 import { Peer, type Outgoing } from './peer.ts'
+import { PeerDirectory } from './peer-directory.ts'
 import type { RouterLike, SocketFactory } from './sockets.ts'
 
 const trace = debuglog('zyre')
@@ -25,9 +26,7 @@ export class ZyreNode {
   readonly id: string
   readonly name: string
   readonly stats: NodeStats = { received: 0, malformed: 0, sent: 0 }
-  private readonly peers = new Map<string, Peer>()
-  /** group name -> ids of peers in it */
-  private readonly peerGroups = new Map<string, Set<string>>()
+  private readonly peers = new PeerDirectory()
   private readonly ownGroups = new Set<string>()
   private status = 0
   private beacon: Beacon | undefined
@@ -106,9 +105,8 @@ export class ZyreNode {
       await beacon.sendOnce(encodeBeacon({ uuid: this.uuid, port: 0 })).catch(() => undefined)
       await beacon.close()
     }
-    for (const peer of this.peers.values()) peer.disconnect()
+    for (const peer of this.peers.all()) peer.disconnect()
     this.peers.clear()
-    this.peerGroups.clear()
     this.router?.close()
     this.router = undefined
     await this.receiving?.catch(() => undefined)
@@ -126,7 +124,7 @@ export class ZyreNode {
     this.beacon?.silence()
     await this.beacon?.close()
     this.beacon = undefined
-    for (const peer of this.peers.values()) peer.disconnect()
+    for (const peer of this.peers.all()) peer.disconnect()
     this.peers.clear()
     this.router?.close()
     this.router = undefined
@@ -160,8 +158,8 @@ export class ZyreNode {
   shout(group: string, content: Buffer[]): Promise<void> {
     this.requireRunning()
     checkGroup(group)
-    const ids = this.peerGroups.get(group)
-    if (!ids || ids.size === 0) return Promise.resolve()
+    const ids = this.peers.idsInGroup(group)
+    if (ids.size === 0) return Promise.resolve()
     const sends: Promise<void>[] = []
     for (const id of ids) {
       const peer = this.peers.get(id)
@@ -172,11 +170,11 @@ export class ZyreNode {
   }
 
   peerIds(): string[] {
-    return [...this.peers.values()].filter((p) => p.ready).map((p) => p.id)
+    return this.peers.all().filter((p) => p.ready).map((p) => p.id)
   }
 
   peersByGroup(group: string): string[] {
-    return [...(this.peerGroups.get(group) ?? [])]
+    return [...this.peers.idsInGroup(group)]
   }
 
   ownGroupNames(): string[] {
@@ -184,7 +182,7 @@ export class ZyreNode {
   }
 
   peerGroupNames(): string[] {
-    return [...this.peerGroups].filter(([, ids]) => ids.size > 0).map(([g]) => g)
+    return this.peers.groupNames()
   }
 
   peer(id: string): Peer | undefined {
@@ -307,16 +305,12 @@ export class ZyreNode {
   }
 
   private joinPeerGroup(peer: Peer, group: string): void {
-    let ids = this.peerGroups.get(group)
-    if (!ids) this.peerGroups.set(group, (ids = new Set()))
-    ids.add(peer.id)
-    peer.groups.add(group)
+    this.peers.join(peer, group)
     this.emit({ type: 'JOIN', peer: peer.id, name: peer.name, group })
   }
 
   private leavePeerGroup(peer: Peer, group: string): void {
-    this.peerGroups.get(group)?.delete(peer.id)
-    peer.groups.delete(group)
+    this.peers.leave(peer, group)
     this.emit({ type: 'LEAVE', peer: peer.id, name: peer.name, group })
   }
 
@@ -353,17 +347,16 @@ export class ZyreNode {
     if (existing) return existing
     if (endpoint === this.endpoint) return undefined // never connect to ourselves
     // An endpoint now owned by a new UUID: whoever had it before is gone (ephemeral port reuse).
-    for (const old of [...this.peers.values()]) {
-      if (old.endpoint === endpoint) {
-        this.log(`endpoint ${endpoint} now belongs to ${id}: dropping ${old.name || old.id}`)
-        this.removePeer(old)
-      }
+    const old = this.peers.atEndpoint(endpoint)
+    if (old) {
+      this.log(`endpoint ${endpoint} now belongs to ${id}: dropping ${old.name || old.id}`)
+      this.removePeer(old)
     }
     const peer = new Peer(uuid)
     if (via === 'hello') peer.helloEndpoint = endpoint
     peer.connect(this.factory, this.uuid, endpoint, this.opts.peerQueueSize)
     peer.refresh(Date.now(), this.opts)
-    this.peers.set(id, peer)
+    this.peers.add(peer)
     this.sendTo(peer, {
       type: 'HELLO',
       endpoint: this.endpoint,
@@ -376,9 +369,7 @@ export class ZyreNode {
   }
 
   private removePeer(peer: Peer): void {
-    if (this.peers.get(peer.id) !== peer) return
-    this.peers.delete(peer.id)
-    for (const group of peer.groups) this.peerGroups.get(group)?.delete(peer.id)
+    if (!this.peers.remove(peer)) return
     peer.disconnect()
     // The application only hears EXIT for a peer it heard ENTER for.
     if (peer.entered) this.emit({ type: 'EXIT', peer: peer.id, name: peer.name })
@@ -400,7 +391,7 @@ export class ZyreNode {
   }
 
   private sendAll(msg: Outgoing): void {
-    for (const peer of this.peers.values()) {
+    for (const peer of this.peers.all()) {
       if (peer.connected) this.sendTo(peer, msg).catch(() => undefined)
     }
   }
@@ -408,17 +399,19 @@ export class ZyreNode {
   /** Presence: PING an evasive peer, report EVASIVE then SILENT, expire it after expiredTimeout. */
   private reap(): void {
     const now = Date.now()
-    for (const peer of [...this.peers.values()]) {
-      if (now >= peer.expiredAt) {
-        this.log(`peer ${peer.name || peer.id} expired`)
-        this.removePeer(peer)
-      } else if (now >= peer.silentAt && !peer.silent) {
-        peer.silent = true
-        if (peer.entered) this.emit({ type: 'SILENT', peer: peer.id, name: peer.name })
-      } else if (now >= peer.evasiveAt && !peer.evasive) {
-        peer.evasive = true
-        if (peer.connected) this.sendTo(peer, { type: 'PING' }).catch(() => undefined)
-        if (peer.entered) this.emit({ type: 'EVASIVE', peer: peer.id, name: peer.name })
+    for (const peer of this.peers.all()) {
+      switch (peer.presenceAt(now)) {
+        case 'expired':
+          this.log(`peer ${peer.name || peer.id} expired`)
+          this.removePeer(peer)
+          break
+        case 'silent':
+          if (peer.entered) this.emit({ type: 'SILENT', peer: peer.id, name: peer.name })
+          break
+        case 'evasive':
+          if (peer.connected) this.sendTo(peer, { type: 'PING' }).catch(() => undefined)
+          if (peer.entered) this.emit({ type: 'EVASIVE', peer: peer.id, name: peer.name })
+          break
       }
     }
   }

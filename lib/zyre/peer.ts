@@ -87,6 +87,23 @@ export class Peer {
     return msg.sequence === this.wantSequence
   }
 
+  /**
+   * Presence at `now`, as the C reference judges it: 'evasive' once after evasiveTimeout of
+   * silence (time to PING), 'silent' once some time later, 'expired' after expiredTimeout.
+   */
+  presenceAt(now: number): 'evasive' | 'silent' | 'expired' | undefined {
+    if (now >= this.expiredAt) return 'expired'
+    if (now >= this.silentAt && !this.silent) {
+      this.silent = true
+      return 'silent'
+    }
+    if (now >= this.evasiveAt && !this.evasive) {
+      this.evasive = true
+      return 'evasive'
+    }
+    return undefined
+  }
+
   /** TCP traffic from the peer: it is alive. */
   refresh(now: number, t: PresenceTimers): void {
     this.evasiveAt = now + t.evasiveTimeout
