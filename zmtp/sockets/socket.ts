@@ -1,6 +1,7 @@
 // The socket base every ZMTP socket type builds on: endpoints (bind/connect, reconnect with
-// backoff), one Pipe per peer, bounded send/receive queues, send()/receive() promises with
-// timeouts, close with linger, and the `events` observer. Routing is left to the subclass.
+// backoff: endpoints.ts), one Pipe per peer, bounded send/receive queues (fair-queue.ts),
+// send()/receive() promises with timeouts (waiter.ts), close with linger, and the `events`
+// observer. Routing is left to the subclass.
 //
 // How a socket type plugs in (see router.ts, dealer.ts for small examples):
 //   - `type` names the ZMTP socket type (sent in READY, checked by Connection).
@@ -13,48 +14,17 @@
 //     application takes a message (stateful types: REQ/REP).
 //   - `xpipeReady(pipe)` (return false to refuse the peer), `xpipeGone(pipe)`,
 //     `xsubscribe(pipe, topic, on)` (PUB/XPUB), `xcanReceive()`/`xcanSend()` (EFSM checks).
-import type * as net from 'node:net'
-import { debuglog } from 'node:util'
 import { ZmtpError, ZmtpErrorCode } from '../errors.ts'
-import { parseEndpoint, type Endpoint } from '../transport/endpoint.ts'
-import { dial, dialAddress, listen, type Listener } from '../transport/transport.ts'
+import { Endpoints } from './endpoints.ts'
+import { FairQueue } from './fair-queue.ts'
 import { toFrames, type MessageLike } from './frames.ts'
 import { Observer, type SocketEvent } from './observer.ts'
-import { defaultOptions, toRoutingId, type SocketOptions } from './options.ts'
-import { Pipe, type PipeOwner } from './pipe.ts'
-import { Connection, type ConnectionOptions, type PeerInfo, type SocketTypeName } from './wire.ts'
+import { defaultOptions, type SocketOptions } from './options.ts'
+import type { Pipe, PipeOwner } from './pipe.ts'
+import { Waiter } from './waiter.ts'
+import type { SocketTypeName } from './wire.ts'
 
-const debug = debuglog('zyre')
 const RESOLVED: Promise<void> = Promise.resolve()
-
-interface SendWaiter {
-  frames: Buffer[]
-  resolve: () => void
-  reject: (err: Error) => void
-  timer: NodeJS.Timeout | undefined
-}
-
-interface ReceiveWaiter {
-  resolve: (msg: Buffer[]) => void
-  reject: (err: Error) => void
-  timer: NodeJS.Timeout | undefined
-}
-
-/** One connect() endpoint: its pipe lives until disconnect(); streams come and go. */
-interface Dialer {
-  endpoint: string
-  ep: Endpoint
-  pipe: Pipe
-  stream: net.Socket | undefined
-  connection: Connection | undefined
-  timer: NodeJS.Timeout | undefined
-  interval: number
-  stopped: boolean
-  /** ROUTER connect(ep, { routingId }): the id we file this peer under. */
-  routingId: Buffer | undefined
-  /** Closed with linger while messages were queued: finish this dial/handshake to flush them. */
-  flushOnClose: boolean
-}
 
 export abstract class Socket implements PipeOwner {
   abstract readonly type: SocketTypeName
@@ -94,24 +64,23 @@ export abstract class Socket implements PipeOwner {
   /** Every live pipe: outgoing ones from connect() to disconnect(), accepted ones once ready. */
   protected readonly pipes: Pipe[] = []
   private rrCursor = 0
+  private readonly inQueue = new FairQueue()
 
-  private readonly listeners = new Map<string, Listener>()
-  private readonly dialers = new Map<string, Dialer>()
-  /** Accepted connections still in their handshake. */
-  private readonly handshaking = new Set<Connection>()
-  private readonly lingering = new Set<Connection>()
-
-  // Fair-queued inbound: pipes that hold unread messages, visited in turn.
-  private readonly inPipes: Pipe[] = []
-  private inCursor = 0
-  private inQueued = 0
-
-  private sendWaiter: SendWaiter | undefined
-  private receiveWaiter: ReceiveWaiter | undefined
+  private readonly sendWaiter = new Waiter<void, Buffer[]>(() => new ZmtpError(ZmtpErrorCode.EAGAIN, `Send timed out after ${this.sendTimeout} ms`))
+  private readonly receiveWaiter = new Waiter<Buffer[]>(() => new ZmtpError(ZmtpErrorCode.EAGAIN, `Receive timed out after ${this.receiveTimeout} ms`))
   private _closed = false
-  /** Streams not yet closed: 'end' is published once the socket is closed and this is 0. */
-  private liveStreams = 0
-  private ended = false
+
+  private readonly endpoints = new Endpoints(this, {
+    added: (pipe) => this.addPipe(pipe),
+    removed: (pipe) => this.removePipe(pipe),
+    ready: (pipe) => this.xpipeReady(pipe),
+    gone: (pipe) => this.xpipeGone(pipe),
+    message: (pipe, frames) => {
+      const msg = this.xinbound(pipe, frames)
+      if (msg !== undefined) this.deliver(pipe, msg)
+    },
+    subscribe: (pipe, topic, on) => this.xsubscribe(pipe, topic, on),
+  })
 
   /**
    * Subclasses call applyOptions(options) at the end of their constructor: their own option
@@ -143,236 +112,28 @@ export abstract class Socket implements PipeOwner {
     return false
   }
 
+  /** Messages queued for receive(), over all pipes. */
+  private get inQueued(): number {
+    return this.inQueue.length
+  }
+
   // ---------------------------------------------------------------- endpoints
 
-  async bind(endpoint: string): Promise<void> {
-    this.assertOpen()
-    const ep = parseEndpoint(endpoint)
-    if (this.listeners.has(endpoint)) throw new ZmtpError(ZmtpErrorCode.EADDRINUSE, `Already bound to ${endpoint}`)
-    let listener: Listener
-    try {
-      listener = await listen(ep, (stream, address) => this.accept(stream, address), { ipv6: this.ipv6, backlog: this.backlog })
-    } catch (err) {
-      this.events.publish({ type: 'bind:error', address: endpoint, error: err as ZmtpError })
-      throw err
-    }
-    if (this._closed) {
-      await listener.close()
-      throw new ZmtpError(ZmtpErrorCode.ETERM, 'Socket closed during bind')
-    }
-    this.listeners.set(endpoint, listener)
-    if (listener.endpoint !== endpoint) this.listeners.set(listener.endpoint, listener)
-    this.lastEndpoint = listener.endpoint
-    this.events.publish({ type: 'bind', address: listener.endpoint })
+  bind(endpoint: string): Promise<void> {
+    return this.endpoints.bind(endpoint)
   }
 
   /** Stop listening on `endpoint` (as given to bind() or as reported by lastEndpoint). */
-  async unbind(endpoint: string): Promise<void> {
-    this.assertOpen()
-    const listener = this.listeners.get(endpoint)
-    if (listener === undefined) throw new ZmtpError(ZmtpErrorCode.ENOENT, `Not bound to ${endpoint}`)
-    for (const [k, l] of this.listeners) if (l === listener) this.listeners.delete(k)
-    await listener.close()
-    this.events.publish({ type: 'close', address: listener.endpoint })
+  unbind(endpoint: string): Promise<void> {
+    return this.endpoints.unbind(endpoint)
   }
 
   connect(endpoint: string, options: { routingId?: Buffer | string } = {}): void {
-    this.assertOpen()
-    const ep = parseEndpoint(endpoint)
-    if (ep.transport === 'tcp' && (ep.host === '*' || ep.port === 0)) {
-      throw new ZmtpError(ZmtpErrorCode.EINVAL, `Cannot connect to ${endpoint}`)
-    }
-    if (this.dialers.has(endpoint)) return
-    const pipe = new Pipe(this, endpoint, true)
-    const d: Dialer = {
-      endpoint,
-      ep,
-      pipe,
-      stream: undefined,
-      connection: undefined,
-      timer: undefined,
-      interval: this.reconnectInterval,
-      stopped: false,
-      routingId: toRoutingId(options.routingId),
-      flushOnClose: false,
-    }
-    this.dialers.set(endpoint, d)
-    this.addPipe(pipe)
-    this.dial(d)
+    this.endpoints.connect(endpoint, options)
   }
 
   disconnect(endpoint: string): void {
-    this.assertOpen()
-    const d = this.dialers.get(endpoint)
-    if (d === undefined) throw new ZmtpError(ZmtpErrorCode.ENOENT, `Not connected to ${endpoint}`)
-    this.dialers.delete(endpoint)
-    d.stopped = true
-    if (d.timer !== undefined) clearTimeout(d.timer)
-    if (d.connection !== undefined) this.closeConnection(d.connection, d.pipe)
-    else d.stream?.destroy()
-    this.removePipe(d.pipe)
-  }
-
-  private dial(d: Dialer): void {
-    d.timer = undefined
-    if (d.stopped || this._closed) return
-    const address = dialAddress(d.ep)
-    let stream: net.Socket
-    try {
-      stream = dial(d.ep)
-    } catch (err) {
-      debug('zmtp %s: dial %s failed: %s', this.type, d.endpoint, (err as Error).message)
-      this.scheduleReconnect(d)
-      return
-    }
-    d.stream = stream
-    this.trackStream(stream)
-    let connected = false
-    // Errors before the Connection exists (ECONNREFUSED...) end in 'close' below.
-    stream.on('error', (err) => debug('zmtp %s: %s: %s', this.type, address, err.message))
-    stream.once('connect', () => {
-      connected = true
-      if (d.stopped && !d.flushOnClose) {
-        stream.destroy()
-        return
-      }
-      d.interval = this.reconnectInterval
-      this.events.publish({ type: 'connect', address: d.endpoint })
-      const conn = new Connection(stream, this.connectionOptions(address))
-      d.connection = conn
-      this.wire(conn, stream, d)
-    })
-    stream.once('close', () => {
-      if (!connected && d.stream === stream) {
-        d.stream = undefined
-        this.scheduleReconnect(d)
-      }
-    })
-    this.events.publish({ type: 'connect:delay', address: d.endpoint })
-  }
-
-  private scheduleReconnect(d: Dialer): void {
-    if (d.stopped || this._closed || this.reconnectInterval < 0) return
-    const interval = d.interval
-    d.timer = setTimeout(() => this.dial(d), interval)
-    if (this.reconnectMaxInterval > 0) d.interval = Math.min(Math.max(1, d.interval * 2), this.reconnectMaxInterval)
-    this.events.publish({ type: 'connect:retry', address: d.endpoint, interval })
-  }
-
-  private accept(stream: net.Socket, address: string): void {
-    if (this._closed) {
-      stream.destroy()
-      return
-    }
-    stream.on('error', (err) => debug('zmtp %s: %s: %s', this.type, address, err.message))
-    this.trackStream(stream)
-    this.events.publish({ type: 'accept', address })
-    const conn = new Connection(stream, this.connectionOptions(address))
-    this.handshaking.add(conn)
-    this.wire(conn, stream, undefined)
-  }
-
-  private connectionOptions(address: string): ConnectionOptions {
-    const plain = this.plainServer || this.plainUsername !== null
-    const options: ConnectionOptions = {
-      socketType: this.type,
-      mechanism: plain ? 'PLAIN' : 'NULL',
-      maxMessageSize: this.maxMessageSize,
-      handshakeTimeout: this.handshakeTimeout,
-      heartbeatInterval: this.heartbeatInterval,
-      heartbeatTimeout: this.heartbeatTimeout,
-      heartbeatTimeToLive: this.heartbeatTimeToLive,
-      address,
-    }
-    const id = toRoutingId(this.routingId)
-    if (id !== undefined) options.routingId = id
-    if (plain) {
-      options.plainServer = this.plainServer
-      if (this.plainUsername !== null) options.plainUsername = this.plainUsername
-      options.plainPassword = this.plainPassword ?? ''
-      if (this.authenticate !== undefined) options.authenticate = this.authenticate
-    }
-    return options
-  }
-
-  /** Hook one Connection to its pipe; `d` is set for outgoing connections. */
-  private wire(conn: Connection, stream: net.Socket, d: Dialer | undefined): void {
-    let pipe: Pipe | undefined
-    let error: ZmtpError | undefined
-    conn.on('ready', (peer: PeerInfo) => {
-      this.handshaking.delete(conn)
-      if (this._closed && (d === undefined || d.pipe.pendingOut === 0)) {
-        conn.destroy()
-        return
-      }
-      const p = d?.pipe ?? new Pipe(this, peer.address, false)
-      p.forcedRoutingId = d?.routingId
-      p.attach(conn, stream, peer)
-      if (d === undefined) this.addPipe(p)
-      if (!this.xpipeReady(p)) {
-        debug('zmtp %s: refused peer %s', this.type, peer.address)
-        p.detach()
-        if (d === undefined) this.removePipe(p)
-        conn.close()
-        return
-      }
-      pipe = p
-      this.events.publish({ type: 'handshake', address: peer.address })
-      if (this._closed) {
-        // Closing with linger: the handshake finished, deliver what was queued, then go.
-        p.flushAll()
-        this.lingerClose(conn)
-        return
-      }
-      p.flushQueued()
-    })
-    conn.on('message', (frames: Buffer[]) => {
-      if (pipe !== undefined) this.inbound(pipe, frames)
-    })
-    conn.on('subscribe', (topic: Buffer, on: boolean) => {
-      if (pipe !== undefined) this.xsubscribe(pipe, topic, on)
-    })
-    conn.on('drain', () => pipe?.onDrain())
-    conn.on('error', (err: ZmtpError) => {
-      error = err
-    })
-    conn.on('close', (err?: ZmtpError) => {
-      this.handshaking.delete(conn)
-      this.lingering.delete(conn)
-      const e = err ?? error
-      const address = pipe?.address ?? conn.peer?.address ?? d?.endpoint ?? conn.address
-      if (pipe === undefined && e !== undefined && !conn.isReady) {
-        this.events.publish({ type: handshakeErrorType(e), address, error: e })
-      }
-      if (pipe !== undefined) {
-        const p = pipe
-        pipe = undefined
-        this.xpipeGone(p)
-        p.detach()
-        if (d === undefined) this.removePipe(p)
-        if (e !== undefined) this.events.publish({ type: 'disconnect', address, error: e })
-        else this.events.publish({ type: 'disconnect', address })
-      }
-      if (d !== undefined && d.connection === conn) {
-        d.connection = undefined
-        d.stream = undefined
-        this.scheduleReconnect(d)
-      }
-    })
-  }
-
-  private trackStream(stream: net.Socket): void {
-    this.liveStreams++
-    stream.once('close', () => {
-      this.liveStreams--
-      if (this._closed) this.maybeEnd()
-    })
-  }
-
-  private maybeEnd(): void {
-    if (this.ended || this.liveStreams > 0) return
-    this.ended = true
-    this.events.publish({ type: 'end' })
+    this.endpoints.disconnect(endpoint)
   }
 
   private addPipe(pipe: Pipe): void {
@@ -391,25 +152,6 @@ export abstract class Socket implements PipeOwner {
     this.xpipeRemoved(pipe)
   }
 
-  private closeConnection(conn: Connection, pipe: Pipe): void {
-    if (this.linger === 0) {
-      conn.destroy()
-      return
-    }
-    pipe.flushAll()
-    this.lingerClose(conn)
-  }
-
-  /** Graceful close bounded by `linger` (ms; -1 = as long as it takes). */
-  private lingerClose(conn: Connection): void {
-    conn.close()
-    if (this.linger > 0) {
-      this.lingering.add(conn)
-      const timer = setTimeout(() => conn.destroy(), this.linger)
-      conn.once('close', () => clearTimeout(timer))
-    }
-  }
-
   // ---------------------------------------------------------------- sending
 
   /**
@@ -417,7 +159,7 @@ export abstract class Socket implements PipeOwner {
    * while the high-water mark is reached (blocking types) up to sendTimeout, then EAGAIN.
    */
   send(message: MessageLike | MessageLike[]): Promise<void> {
-    if (this.sendWaiter !== undefined) {
+    if (this.sendWaiter.waiting) {
       return Promise.reject(new ZmtpError(ZmtpErrorCode.EBUSY, 'Socket is busy writing; only one send operation may be in progress at any time'))
     }
     let frames: Buffer[]
@@ -431,36 +173,21 @@ export abstract class Socket implements PipeOwner {
     if (this.sendTimeout === 0) {
       return Promise.reject(new ZmtpError(ZmtpErrorCode.EAGAIN, 'Socket is not writable (high-water mark reached or no peer)'))
     }
-    return new Promise<void>((resolve, reject) => {
-      const w: SendWaiter = { frames, resolve, reject, timer: undefined }
-      if (this.sendTimeout > 0) {
-        w.timer = setTimeout(() => {
-          if (this.sendWaiter !== w) return
-          this.sendWaiter = undefined
-          reject(new ZmtpError(ZmtpErrorCode.EAGAIN, `Send timed out after ${this.sendTimeout} ms`))
-        }, this.sendTimeout)
-      }
-      this.sendWaiter = w
-    })
+    return this.sendWaiter.wait(this.sendTimeout, frames)
   }
 
   /** @internal A pipe got room (drain, handshake, new peer): retry a waiting send. */
   pipeWritable(_pipe: Pipe): void {
-    const w = this.sendWaiter
-    if (w === undefined) return
+    const frames = this.sendWaiter.data
+    if (frames === undefined) return
     let ok: boolean
     try {
-      ok = this.xsend(w.frames)
+      ok = this.xsend(frames)
     } catch (err) {
-      this.sendWaiter = undefined
-      if (w.timer !== undefined) clearTimeout(w.timer)
-      w.reject(err as Error)
+      this.sendWaiter.reject(err as Error)
       return
     }
-    if (!ok) return
-    this.sendWaiter = undefined
-    if (w.timer !== undefined) clearTimeout(w.timer)
-    w.resolve()
+    if (ok) this.sendWaiter.resolve()
   }
 
   /** Queue on the next pipe with room, in turn (DEALER, PUSH, REQ). */
@@ -481,42 +208,26 @@ export abstract class Socket implements PipeOwner {
 
   // ---------------------------------------------------------------- receiving
 
-  /** Called by the wire for each message a peer sent. */
-  private inbound(pipe: Pipe, frames: Buffer[]): void {
-    const msg = this.xinbound(pipe, frames)
-    if (msg !== undefined) this.deliver(pipe, msg)
-  }
-
   /** Queue `msg` (attributed to `pipe` for fair queueing and the receive HWM) for receive(). */
   protected deliver(pipe: Pipe, msg: Buffer[]): void {
-    const w = this.receiveWaiter
-    if (w !== undefined && this.inQueued === 0) {
-      this.receiveWaiter = undefined
-      if (w.timer !== undefined) clearTimeout(w.timer)
-      w.resolve(this.xreceived(pipe, msg))
+    if (this.receiveWaiter.waiting && this.inQueued === 0) {
+      this.receiveWaiter.resolve(this.xreceived(pipe, msg))
       return
     }
-    if (pipe.inbound.length === 0) this.inPipes.push(pipe)
-    pipe.pushInbound(msg)
-    this.inQueued++
+    this.inQueue.push(pipe, msg)
   }
 
   private takeInbound(): Buffer[] | undefined {
-    if (this.inQueued === 0) return undefined
-    if (this.inCursor >= this.inPipes.length) this.inCursor = 0
-    const pipe = this.inPipes[this.inCursor]!
-    const msg = pipe.shiftInbound()!
-    this.inQueued--
-    if (pipe.inbound.length === 0) this.inPipes.splice(this.inCursor, 1)
-    else this.inCursor++
-    const out = this.xreceived(pipe, msg)
+    const pipe = this.inQueue.next()
+    if (pipe === undefined) return undefined
+    const out = this.xreceived(pipe, pipe.shiftInbound()!)
     pipe.resumeInput()
     return out
   }
 
   /** Next message, as an array of frames. Waits up to receiveTimeout, then EAGAIN. */
   receive(): Promise<Buffer[]> {
-    if (this.receiveWaiter !== undefined) {
+    if (this.receiveWaiter.waiting) {
       return Promise.reject(new ZmtpError(ZmtpErrorCode.EBUSY, 'Socket is busy reading; only one receive operation may be in progress at any time'))
     }
     try {
@@ -528,17 +239,7 @@ export abstract class Socket implements PipeOwner {
     if (msg !== undefined) return Promise.resolve(msg)
     if (this._closed) return Promise.reject(new ZmtpError(ZmtpErrorCode.ETERM, 'Socket is closed'))
     if (this.receiveTimeout === 0) return Promise.reject(new ZmtpError(ZmtpErrorCode.EAGAIN, 'No message available'))
-    return new Promise<Buffer[]>((resolve, reject) => {
-      const w: ReceiveWaiter = { resolve, reject, timer: undefined }
-      if (this.receiveTimeout > 0) {
-        w.timer = setTimeout(() => {
-          if (this.receiveWaiter !== w) return
-          this.receiveWaiter = undefined
-          reject(new ZmtpError(ZmtpErrorCode.EAGAIN, `Receive timed out after ${this.receiveTimeout} ms`))
-        }, this.receiveTimeout)
-      }
-      this.receiveWaiter = w
-    })
+    return this.receiveWaiter.wait(this.receiveTimeout, undefined)
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Buffer[], undefined> {
@@ -566,53 +267,9 @@ export abstract class Socket implements PipeOwner {
     if (this._closed) return
     this._closed = true
     const err = new ZmtpError(ZmtpErrorCode.ETERM, 'Socket is closed')
-    const sw = this.sendWaiter
-    this.sendWaiter = undefined
-    if (sw !== undefined) {
-      if (sw.timer !== undefined) clearTimeout(sw.timer)
-      sw.reject(err)
-    }
-    const rw = this.receiveWaiter
-    this.receiveWaiter = undefined
-    if (rw !== undefined) {
-      if (rw.timer !== undefined) clearTimeout(rw.timer)
-      rw.reject(err)
-    }
-    const closedListeners = new Set<Listener>(this.listeners.values())
-    this.listeners.clear()
-    for (const l of closedListeners) {
-      l.close().catch(() => {})
-      this.events.publish({ type: 'close', address: l.endpoint })
-    }
-    for (const d of this.dialers.values()) {
-      d.stopped = true
-      if (d.timer !== undefined) clearTimeout(d.timer)
-      if (d.connection?.isReady) continue // closed with the pipes below
-      // Still dialling or handshaking with messages queued and linger != 0: the pending attempt
-      // goes on ('ready' flushes and closes), bounded by linger; no new attempts are made.
-      d.flushOnClose = this.linger !== 0 && d.pipe.pendingOut > 0 && d.stream !== undefined
-      if (!d.flushOnClose) {
-        if (d.connection !== undefined) d.connection.destroy()
-        else d.stream?.destroy()
-      } else if (this.linger > 0) {
-        const timer = setTimeout(() => {
-          if (d.connection !== undefined && !d.connection.isReady) d.connection.destroy()
-          else if (d.connection === undefined) d.stream?.destroy()
-        }, this.linger)
-        d.stream!.once('close', () => clearTimeout(timer))
-      }
-    }
-    this.dialers.clear()
-    for (const c of this.handshaking) c.destroy()
-    this.handshaking.clear()
-    for (const p of this.pipes.slice()) {
-      if (p.connection !== undefined && p.connection.isReady) this.closeConnection(p.connection, p)
-    }
-    this.maybeEnd()
-  }
-
-  private assertOpen(): void {
-    if (this._closed) throw new ZmtpError(ZmtpErrorCode.ETERM, 'Socket is closed')
+    this.sendWaiter.reject(err)
+    this.receiveWaiter.reject(err)
+    this.endpoints.close(this.pipes)
   }
 
   // ---------------------------------------------------------------- hooks
@@ -646,12 +303,6 @@ export abstract class Socket implements PipeOwner {
 
   /** SUBSCRIBE/CANCEL from a peer (our type is PUB/XPUB). */
   protected xsubscribe(_pipe: Pipe, _topic: Buffer, _on: boolean): void {}
-}
-
-function handshakeErrorType(err: ZmtpError): 'handshake:error:protocol' | 'handshake:error:auth' | 'handshake:error:other' {
-  if (err.code === ZmtpErrorCode.AUTH_FAILED) return 'handshake:error:auth'
-  if (err.code === ZmtpErrorCode.HANDSHAKE_TIMEOUT || err.code === ZmtpErrorCode.PEER_ERROR) return 'handshake:error:other'
-  return err.code.startsWith('ZMTP_') ? 'handshake:error:protocol' : 'handshake:error:other'
 }
 
 export type { SocketEvent }

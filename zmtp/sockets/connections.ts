@@ -1,0 +1,210 @@
+// Every Connection of one socket, from its stream to its close: made with the socket's options,
+// hooked to a Pipe once the handshake is done (and unhooked when it goes), closed with linger,
+// and the count of live streams behind the socket's 'end' event.
+import type * as net from 'node:net'
+import { debuglog } from 'node:util'
+import { ZmtpErrorCode, type ZmtpError } from '../errors.ts'
+import type { Observer } from './observer.ts'
+import { toRoutingId, type SocketOptions } from './options.ts'
+import { Pipe, type PipeOwner } from './pipe.ts'
+import { Connection, type ConnectionOptions, type PeerInfo, type SocketTypeName } from './wire.ts'
+
+const debug = debuglog('zyre')
+
+/** The socket as its connections see it: options read when a connection is made, and events. */
+export interface ConnectionsHost extends PipeOwner {
+  readonly type: SocketTypeName
+  readonly closed: boolean
+  readonly events: Observer
+  readonly routingId: Buffer | string | null
+  readonly linger: number
+  readonly maxMessageSize: number
+  readonly handshakeTimeout: number
+  readonly heartbeatInterval: number
+  readonly heartbeatTimeout: number
+  readonly heartbeatTimeToLive: number
+  readonly plainServer: boolean
+  readonly plainUsername: string | null
+  readonly plainPassword: string | null
+  readonly authenticate: SocketOptions['authenticate']
+}
+
+/** What a connection tells its socket's routing (the socket's x-hooks behind them). */
+export interface PipeEvents {
+  added(pipe: Pipe): void
+  removed(pipe: Pipe): void
+  /** Handshake done; false refuses the peer. */
+  ready(pipe: Pipe): boolean
+  /** The pipe lost its connection. */
+  gone(pipe: Pipe): void
+  message(pipe: Pipe, frames: Buffer[]): void
+  subscribe(pipe: Pipe, topic: Buffer, on: boolean): void
+}
+
+/** The connect() side of a connection: a pipe that outlives it, and a redial when it closes. */
+export interface Outgoing {
+  readonly endpoint: string
+  readonly pipe: Pipe
+  /** ROUTER connect(ep, { routingId }): the id we file this peer under. */
+  readonly routingId: Buffer | undefined
+  connection: Connection | undefined
+  /** `conn` closed. */
+  lost(conn: Connection): void
+}
+
+export class Connections {
+  /** Accepted connections still in their handshake. */
+  private readonly handshaking = new Set<Connection>()
+  private readonly lingering = new Set<Connection>()
+  /** Streams not yet closed: 'end' is published once the socket is closed and this is 0. */
+  private liveStreams = 0
+  private ended = false
+
+  constructor(
+    private readonly host: ConnectionsHost,
+    private readonly pipes: PipeEvents,
+  ) {}
+
+  /** Count `stream` until it closes. */
+  track(stream: net.Socket): void {
+    this.liveStreams++
+    stream.once('close', () => {
+      this.liveStreams--
+      if (this.host.closed) this.maybeEnd()
+    })
+  }
+
+  /** Publish 'end' if no stream is left. */
+  maybeEnd(): void {
+    if (this.ended || this.liveStreams > 0) return
+    this.ended = true
+    this.host.events.publish({ type: 'end' })
+  }
+
+  /** A Connection over `stream` (accepted, or made by `out`), hooked up to its pipe. */
+  open(stream: net.Socket, address: string, out: Outgoing | undefined): void {
+    const conn = new Connection(stream, this.connectionOptions(address))
+    if (out === undefined) this.handshaking.add(conn)
+    else out.connection = conn
+    this.wire(conn, stream, out)
+  }
+
+  private connectionOptions(address: string): ConnectionOptions {
+    const s = this.host
+    const plain = s.plainServer || s.plainUsername !== null
+    const options: ConnectionOptions = {
+      socketType: s.type,
+      mechanism: plain ? 'PLAIN' : 'NULL',
+      maxMessageSize: s.maxMessageSize,
+      handshakeTimeout: s.handshakeTimeout,
+      heartbeatInterval: s.heartbeatInterval,
+      heartbeatTimeout: s.heartbeatTimeout,
+      heartbeatTimeToLive: s.heartbeatTimeToLive,
+      address,
+    }
+    const id = toRoutingId(s.routingId)
+    if (id !== undefined) options.routingId = id
+    if (plain) {
+      options.plainServer = s.plainServer
+      if (s.plainUsername !== null) options.plainUsername = s.plainUsername
+      options.plainPassword = s.plainPassword ?? ''
+      if (s.authenticate !== undefined) options.authenticate = s.authenticate
+    }
+    return options
+  }
+
+  private wire(conn: Connection, stream: net.Socket, out: Outgoing | undefined): void {
+    const host = this.host
+    const pipes = this.pipes
+    let pipe: Pipe | undefined
+    let error: ZmtpError | undefined
+    conn.on('ready', (peer: PeerInfo) => {
+      this.handshaking.delete(conn)
+      if (host.closed && (out === undefined || out.pipe.pendingOut === 0)) {
+        conn.destroy()
+        return
+      }
+      const p = out?.pipe ?? new Pipe(host, peer.address, false)
+      p.forcedRoutingId = out?.routingId
+      p.attach(conn, stream, peer)
+      if (out === undefined) pipes.added(p)
+      if (!pipes.ready(p)) {
+        debug('zmtp %s: refused peer %s', host.type, peer.address)
+        p.detach()
+        if (out === undefined) pipes.removed(p)
+        conn.close()
+        return
+      }
+      pipe = p
+      host.events.publish({ type: 'handshake', address: peer.address })
+      if (host.closed) {
+        // Closing with linger: the handshake finished, deliver what was queued, then go.
+        p.flushAll()
+        this.lingerClose(conn)
+        return
+      }
+      p.flushQueued()
+    })
+    conn.on('message', (frames: Buffer[]) => {
+      if (pipe !== undefined) pipes.message(pipe, frames)
+    })
+    conn.on('subscribe', (topic: Buffer, on: boolean) => {
+      if (pipe !== undefined) pipes.subscribe(pipe, topic, on)
+    })
+    conn.on('drain', () => pipe?.onDrain())
+    conn.on('error', (err: ZmtpError) => {
+      error = err
+    })
+    conn.on('close', (err?: ZmtpError) => {
+      this.handshaking.delete(conn)
+      this.lingering.delete(conn)
+      const e = err ?? error
+      const address = pipe?.address ?? conn.peer?.address ?? out?.endpoint ?? conn.address
+      if (pipe === undefined && e !== undefined && !conn.isReady) {
+        host.events.publish({ type: handshakeErrorType(e), address, error: e })
+      }
+      if (pipe !== undefined) {
+        const p = pipe
+        pipe = undefined
+        pipes.gone(p)
+        p.detach()
+        if (out === undefined) pipes.removed(p)
+        if (e !== undefined) host.events.publish({ type: 'disconnect', address, error: e })
+        else host.events.publish({ type: 'disconnect', address })
+      }
+      out?.lost(conn)
+    })
+  }
+
+  /** Close `conn` of `pipe`: at once with linger 0, else after handing it what `pipe` queued. */
+  close(conn: Connection, pipe: Pipe): void {
+    if (this.host.linger === 0) {
+      conn.destroy()
+      return
+    }
+    pipe.flushAll()
+    this.lingerClose(conn)
+  }
+
+  /** Graceful close bounded by `linger` (ms; -1 = as long as it takes). */
+  private lingerClose(conn: Connection): void {
+    conn.close()
+    if (this.host.linger > 0) {
+      this.lingering.add(conn)
+      const timer = setTimeout(() => conn.destroy(), this.host.linger)
+      conn.once('close', () => clearTimeout(timer))
+    }
+  }
+
+  /** Socket closed: accepted peers still handshaking are dropped. */
+  destroyHandshaking(): void {
+    for (const c of this.handshaking) c.destroy()
+    this.handshaking.clear()
+  }
+}
+
+function handshakeErrorType(err: ZmtpError): 'handshake:error:protocol' | 'handshake:error:auth' | 'handshake:error:other' {
+  if (err.code === ZmtpErrorCode.AUTH_FAILED) return 'handshake:error:auth'
+  if (err.code === ZmtpErrorCode.HANDSHAKE_TIMEOUT || err.code === ZmtpErrorCode.PEER_ERROR) return 'handshake:error:other'
+  return err.code.startsWith('ZMTP_') ? 'handshake:error:protocol' : 'handshake:error:other'
+}

@@ -1,0 +1,131 @@
+// One connect() endpoint: its pipe lives until disconnect(); streams come and go. Dials, redials
+// with exponential backoff (reconnectInterval doubling up to reconnectMaxInterval) whenever a
+// dial fails or a connection closes, and on close may finish a pending attempt to flush.
+import type * as net from 'node:net'
+import { debuglog } from 'node:util'
+import type { Endpoint } from '../transport/endpoint.ts'
+import { dial, dialAddress } from '../transport/transport.ts'
+import type { Connections, Outgoing } from './connections.ts'
+import type { Observer } from './observer.ts'
+import type { Pipe } from './pipe.ts'
+import type { Connection, SocketTypeName } from './wire.ts'
+
+const debug = debuglog('zyre')
+
+/** The socket as a dialer sees it. */
+export interface DialerHost {
+  readonly type: SocketTypeName
+  readonly closed: boolean
+  readonly events: Observer
+  readonly linger: number
+  readonly reconnectInterval: number
+  readonly reconnectMaxInterval: number
+}
+
+export class Dialer implements Outgoing {
+  private stream: net.Socket | undefined
+  connection: Connection | undefined
+  private timer: NodeJS.Timeout | undefined
+  private interval: number
+  private stopped = false
+  /** Closed with linger while messages were queued: finish this dial/handshake to flush them. */
+  private flushOnClose = false
+
+  constructor(
+    private readonly host: DialerHost,
+    private readonly connections: Connections,
+    readonly endpoint: string,
+    private readonly ep: Endpoint,
+    readonly pipe: Pipe,
+    /** ROUTER connect(ep, { routingId }): the id we file this peer under. */
+    readonly routingId: Buffer | undefined,
+  ) {
+    this.interval = host.reconnectInterval
+  }
+
+  dial(): void {
+    this.timer = undefined
+    if (this.stopped || this.host.closed) return
+    const address = dialAddress(this.ep)
+    let stream: net.Socket
+    try {
+      stream = dial(this.ep)
+    } catch (err) {
+      debug('zmtp %s: dial %s failed: %s', this.host.type, this.endpoint, (err as Error).message)
+      this.scheduleReconnect()
+      return
+    }
+    this.stream = stream
+    this.connections.track(stream)
+    let connected = false
+    // Errors before the Connection exists (ECONNREFUSED...) end in 'close' below.
+    stream.on('error', (err) => debug('zmtp %s: %s: %s', this.host.type, address, err.message))
+    stream.once('connect', () => {
+      connected = true
+      if (this.stopped && !this.flushOnClose) {
+        stream.destroy()
+        return
+      }
+      this.interval = this.host.reconnectInterval
+      this.host.events.publish({ type: 'connect', address: this.endpoint })
+      this.connections.open(stream, address, this)
+    })
+    stream.once('close', () => {
+      if (!connected && this.stream === stream) {
+        this.stream = undefined
+        this.scheduleReconnect()
+      }
+    })
+    this.host.events.publish({ type: 'connect:delay', address: this.endpoint })
+  }
+
+  lost(conn: Connection): void {
+    if (this.connection !== conn) return
+    this.connection = undefined
+    this.stream = undefined
+    this.scheduleReconnect()
+  }
+
+  private scheduleReconnect(): void {
+    const host = this.host
+    if (this.stopped || host.closed || host.reconnectInterval < 0) return
+    const interval = this.interval
+    this.timer = setTimeout(() => this.dial(), interval)
+    if (host.reconnectMaxInterval > 0) this.interval = Math.min(Math.max(1, this.interval * 2), host.reconnectMaxInterval)
+    host.events.publish({ type: 'connect:retry', address: this.endpoint, interval })
+  }
+
+  /** disconnect(): no more attempts; the connection closes (with linger) or the dial is dropped. */
+  disconnect(): void {
+    this.stop()
+    if (this.connection !== undefined) this.connections.close(this.connection, this.pipe)
+    else this.stream?.destroy()
+  }
+
+  /**
+   * The socket closes: no more attempts. A ready connection is left to the socket (closed with
+   * the pipes). One still dialling or handshaking with messages queued goes on when linger != 0
+   * ('ready' flushes and closes), bounded by linger; otherwise it is dropped.
+   */
+  close(): void {
+    this.stop()
+    if (this.connection?.isReady) return
+    const linger = this.host.linger
+    this.flushOnClose = linger !== 0 && this.pipe.pendingOut > 0 && this.stream !== undefined
+    if (!this.flushOnClose) {
+      if (this.connection !== undefined) this.connection.destroy()
+      else this.stream?.destroy()
+    } else if (linger > 0) {
+      const timer = setTimeout(() => {
+        if (this.connection !== undefined && !this.connection.isReady) this.connection.destroy()
+        else if (this.connection === undefined) this.stream?.destroy()
+      }, linger)
+      this.stream!.once('close', () => clearTimeout(timer))
+    }
+  }
+
+  private stop(): void {
+    this.stopped = true
+    if (this.timer !== undefined) clearTimeout(this.timer)
+  }
+}
