@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto'
 import { debuglog } from 'node:util'
 import { Beacon } from '../beacon/beacon.ts'
+import type { ResolvedInterface } from '../beacon/interfaces.ts'
 import { beaconHasUuid, decodeBeacon, encodeBeacon } from '../beacon/payload.ts'
 import { decode, type ZreMsg } from '../../codecs/generated/zre-msg.ts'
 import type { ZyreEvent } from './events.ts'
@@ -32,6 +33,10 @@ export class ZyreNode {
   private beacon: Beacon | undefined
   private router: RouterLike | undefined
   private endpoint = ''
+  /** Our ROUTER's port, as advertised in beacons. */
+  private port = 0
+  /** IPv4 addresses our ROUTER listens on (it follows the interface when its address changes). */
+  private readonly boundAddresses = new Set<string>()
   private reaper: NodeJS.Timeout | undefined
   private running = false
   private receiving: Promise<void> | undefined
@@ -73,11 +78,15 @@ export class ZyreNode {
     try {
       const host = beacon.interfaceInfo.family === 'IPv6' ? `[${beacon.address}]` : beacon.address
       await router.bind(`tcp://${beacon.interfaceInfo.family === 'IPv6' ? '[::]' : beacon.address}:0`)
-      const port = Number(/:(\d+)$/.exec(router.lastEndpoint ?? '')?.[1])
+      const port = portOf(router.lastEndpoint)
+      this.port = port
+      this.boundAddresses.clear()
+      if (beacon.interfaceInfo.family === 'IPv4') this.boundAddresses.add(beacon.address)
       this.endpoint = o.endpoint ?? `tcp://${host}:${port}`
       beacon.subscribe(Buffer.from('ZRE'))
       beacon.ignore((p) => beaconHasUuid(p, this.uuid))
       beacon.on('beacon', ({ address, payload }) => this.onBeacon(address, payload))
+      beacon.on('address', (info) => void this.followAddress(info))
       beacon.publish(encodeBeacon({ uuid: this.uuid, port }))
     } catch (err) {
       router.close()
@@ -91,6 +100,38 @@ export class ZyreNode {
     const reapEvery = Math.max(10, Math.min(1000, Math.floor(Math.min(o.evasiveTimeout, o.silentTimeout) / 4)))
     this.reaper = setInterval(() => this.reap(), reapEvery)
     this.log(`started ${this.name} ${this.id} at ${this.endpoint}`)
+  }
+
+  /**
+   * The interface got a new address (DHCP, WiFi): listen there too, on the same port when it is
+   * free, and advertise it. The beacon already carries the new source address; peers reconnect.
+   */
+  private async followAddress(info: ResolvedInterface): Promise<void> {
+    const router = this.router
+    if (!router || !this.running) return
+    let port = this.port
+    if (info.family === 'IPv4' && !this.boundAddresses.has(info.address)) {
+      try {
+        await router.bind(`tcp://${info.address}:${port}`)
+      } catch {
+        try {
+          await router.bind(`tcp://${info.address}:0`)
+        } catch (err) {
+          this.log(`cannot listen on new address ${info.address}: ${(err as Error).message}`)
+          return
+        }
+        port = portOf(router.lastEndpoint)
+      }
+      this.boundAddresses.add(info.address)
+    }
+    if (!this.running || this.router !== router) return
+    const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
+    if (this.opts.endpoint === undefined) this.endpoint = `tcp://${host}:${port}`
+    if (port !== this.port) {
+      this.port = port
+      this.beacon?.publish(encodeBeacon({ uuid: this.uuid, port }))
+    }
+    this.log(`address changed: now at ${this.endpoint}`)
   }
 
   /** Announces that we leave (port-0 beacon), closes every socket. No EXIT events for our peers. */
@@ -152,7 +193,7 @@ export class ZyreNode {
     this.requireRunning()
     const peer = this.peers.get(peerId.toUpperCase())
     if (!peer) return Promise.reject(new ZyreError(ZyreErrorCode.UNKNOWN_PEER, `no peer ${peerId}`, { peer: peerId }))
-    return this.sendTo(peer, { type: 'WHISPER', content })
+    return this.sendTo(peer, { type: 'WHISPER', content: nonEmpty(content) })
   }
 
   shout(group: string, content: Buffer[]): Promise<void> {
@@ -164,7 +205,7 @@ export class ZyreNode {
     for (const id of ids) {
       const peer = this.peers.get(id)
       // A slow or broken peer must not fail a shout to the others: its failure is reported apart.
-      if (peer?.connected) sends.push(this.sendTo(peer, { type: 'SHOUT', group, content }).catch(() => undefined))
+      if (peer?.connected) sends.push(this.sendTo(peer, { type: 'SHOUT', group, content: nonEmpty(content) }).catch(() => undefined))
     }
     return Promise.all(sends).then(() => undefined)
   }
@@ -213,7 +254,9 @@ export class ZyreNode {
   private onPeerMessage(frames: Buffer[]): void {
     this.stats.received++
     const identity = frames[0]!
-    if (identity.length !== 17 || identity[0] !== 1) {
+    // As the C reference: 17 bytes, the UUID after one marker byte whatever its value (old pyre
+    // sent '1', 0x31; everyone else 0x01).
+    if (identity.length !== 17) {
       this.stats.malformed++
       this.warn(new ZyreError(ZyreErrorCode.BAD_IDENTITY, `message from a connection with identity ${identity.toString('hex')} dropped`))
       return
@@ -317,7 +360,8 @@ export class ZyreNode {
   private onBeacon(address: string, payload: Buffer): void {
     if (!this.running) return
     const beacon = decodeBeacon(payload)
-    if (!beacon) return
+    // A version 3 beacon is a CURVE node's: without CURVE we could not talk to it (as the C node).
+    if (!beacon || beacon.version !== 1) return
     const id = beacon.uuid.toString('hex').toUpperCase()
     if (id === this.id) return
     if (beacon.port === 0) {
@@ -424,6 +468,20 @@ export class ZyreNode {
     if (this.opts.logger) this.opts.logger(line)
     else trace(line)
   }
+}
+
+const EMPTY_FRAME = Buffer.alloc(0)
+
+function portOf(endpoint: string | null): number {
+  return Number(/:(\d+)$/.exec(endpoint ?? '')?.[1])
+}
+
+/**
+ * Content with at least one frame: with none, pyre's receiver crashes and the C one glues the
+ * next event onto this one. The C node itself sends one empty frame for no content.
+ */
+function nonEmpty(content: Buffer[]): Buffer[] {
+  return content.length > 0 ? content : [EMPTY_FRAME]
 }
 
 function checkGroup(group: string): void {

@@ -71,6 +71,10 @@ export function resolveOptions(o: ZyreOptions = {}): ResolvedZyreOptions {
   // "About a second" after EVASIVE, but always before the peer expires.
   const silentTimeout = positive('silentTimeout', o.silentTimeout ?? Math.min(1000, (expiredTimeout - evasiveTimeout) / 2))
   const headers = o.headers instanceof Map ? new Map(o.headers) : new Map(Object.entries(o.headers ?? {}))
+  for (const key of headers.keys()) {
+    // HELLO carries header names as short strings.
+    if (Buffer.byteLength(key) > 255) throw new ZyreError(ZyreErrorCode.BAD_ARGUMENT, `header name '${key.slice(0, 20)}...' is longer than 255 bytes`)
+  }
   if (o.name !== undefined && Buffer.byteLength(o.name) > 255) {
     throw new ZyreError(ZyreErrorCode.BAD_ARGUMENT, 'name is longer than 255 bytes')
   }

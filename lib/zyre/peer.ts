@@ -73,17 +73,30 @@ export class Peer {
     if (!dealer) {
       return Promise.reject(new ZyreError(ZyreErrorCode.PEER_UNREACHABLE, `peer ${this.id} is disconnected`, { peer: this.id }))
     }
+    let frames: Buffer[]
+    try {
+      frames = encode({ ...msg, sequence: (this.sentSequence + 1) & 0xffff } as ZreMsg)
+    } catch (err) {
+      // A field the codec cannot carry (a header name over 255 bytes...): nothing was sent.
+      return Promise.reject(new ZyreError(ZyreErrorCode.BAD_ARGUMENT, `cannot encode ${msg.type}: ${(err as Error).message}`, { peer: this.id, cause: err }))
+    }
     this.sentSequence = (this.sentSequence + 1) & 0xffff
-    const frames = encode({ ...msg, sequence: this.sentSequence } as ZreMsg)
     return dealer.send(frames)
   }
 
   /**
    * Checks an incoming sequence number as RFC 36 says: HELLO restarts at 1, everything else is
    * the previous + 1 modulo 2^16. False means messages were lost or repeated.
+   * pyre and zyre.js count modulo 65535 instead (65534 is followed by 0): that one step is
+   * accepted too, or every such link would break after 65,535 messages.
    */
   checkSequence(msg: ZreMsg): boolean {
-    this.wantSequence = msg.type === 'HELLO' ? 1 : (this.wantSequence + 1) & 0xffff
+    if (msg.type === 'HELLO') {
+      this.wantSequence = 1
+      return msg.sequence === 1
+    }
+    const want = (this.wantSequence + 1) & 0xffff
+    this.wantSequence = want === 0xffff && msg.sequence === 0 ? 0 : want
     return msg.sequence === this.wantSequence
   }
 
@@ -93,13 +106,14 @@ export class Peer {
    */
   presenceAt(now: number): 'evasive' | 'silent' | 'expired' | undefined {
     if (now >= this.expiredAt) return 'expired'
-    if (now >= this.silentAt && !this.silent) {
-      this.silent = true
-      return 'silent'
-    }
+    // EVASIVE always comes first, even when the reaper runs late past silentAt.
     if (now >= this.evasiveAt && !this.evasive) {
       this.evasive = true
       return 'evasive'
+    }
+    if (now >= this.silentAt && !this.silent) {
+      this.silent = true
+      return 'silent'
     }
     return undefined
   }

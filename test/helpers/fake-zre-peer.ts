@@ -39,10 +39,10 @@ export class FakeZrePeer {
     return Number(/:(\d+)$/.exec(this.endpoint)![1])
   }
 
-  /** Opens our DEALER to a node's ROUTER with the ZRE identity 0x01 + UUID. */
-  connect(endpoint: string): void {
+  /** Opens our DEALER to a node's ROUTER with the ZRE identity 0x01 + UUID (`marker` replaces 0x01). */
+  connect(endpoint: string, marker = 1): void {
     this.dealer?.close()
-    this.dealer = new zmq.Dealer({ routingId: binaryId(Buffer.concat([Buffer.from([1]), this.uuid])), linger: 0 })
+    this.dealer = new zmq.Dealer({ routingId: binaryId(Buffer.concat([Buffer.from([marker]), this.uuid])), linger: 0 })
     this.dealer.connect(endpoint)
     this.sequence = 0
   }

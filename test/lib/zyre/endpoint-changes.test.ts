@@ -20,8 +20,10 @@ async function setup(t: { teardown(fn: () => unknown): void }) {
   await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve))
   udp.setBroadcast(true)
   t.teardown(() => udp.close())
-  const beacon = (uuid: Buffer, port: number): Promise<void> =>
-    new Promise((resolve, reject) => udp.send(encodeBeacon({ uuid, port }), PORT, '127.255.255.255', (err) => (err ? reject(err) : resolve())))
+  const beacon = (uuid: Buffer, port: number, publicKey?: Buffer): Promise<void> =>
+    new Promise((resolve, reject) =>
+      udp.send(encodeBeacon({ uuid, port, ...(publicKey && { publicKey }) }), PORT, '127.255.255.255', (err) => (err ? reject(err) : resolve())),
+    )
   const peer = async (uuid: Buffer, endpoint?: string): Promise<FakeZrePeer> => {
     const f = new FakeZrePeer(uuid)
     t.teardown(() => f.close())
@@ -97,4 +99,19 @@ t.test('our own beacon endpoint is never connected to', async (t) => {
   await sleep(300)
   t.same(zyre.peers(), [], 'no peer created for our own endpoint')
   t.same(log.of('ENTER'), [])
+})
+
+t.test('a version 3 (CURVE) beacon is ignored, as a C node without CURVE ignores it', async (t) => {
+  const { beacon, peer } = await setup(t)
+  const uuid = randomBytes(16)
+  const curveNode = await peer(uuid)
+  for (let i = 0; i < 3; i++) {
+    await beacon(uuid, curveNode.port, randomBytes(32))
+    await sleep(100)
+  }
+  t.equal(curveNode.received.length, 0, 'no connection, no HELLO')
+  // The same peer with a version 1 beacon is reached: the silence above was the version check.
+  await beacon(uuid, curveNode.port)
+  const hello = await curveNode.waitFor((m) => m.type === 'HELLO')
+  t.equal(hello.sequence, 1)
 })

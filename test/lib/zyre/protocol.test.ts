@@ -160,6 +160,34 @@ t.test('a connection without the ZRE identity is ignored', async (t) => {
   t.equal(log.of('ENTER').length, 0)
 })
 
+t.test("an identity with another marker byte (old pyre's '1') is accepted, as the C node does", async (t) => {
+  const { log, zyre } = await setup(t)
+  const f = await new FakeZrePeer().bind()
+  t.teardown(() => f.close())
+  f.connect(zyre.endpoint, 0x31)
+  await f.hello({ name: 'old-pyre' })
+  const enter = await log.wait('ENTER', (e) => e.peer === f.id)
+  t.equal(enter.name, 'old-pyre')
+})
+
+t.test('whisper and shout with no content send one empty frame (pyre and C need a frame)', async (t) => {
+  const { zyre, log, fake } = await setup(t)
+  const f = await fake()
+  await f.hello({ groups: ['G'] })
+  await log.wait('JOIN', (e) => e.peer === f.id)
+  await zyre.whisper(f.id)
+  await zyre.shout('G')
+  const w = await f.waitFor((m) => m.type === 'WHISPER')
+  const s = await f.waitFor((m) => m.type === 'SHOUT')
+  t.same(w.type === 'WHISPER' && w.content, [Buffer.alloc(0)])
+  t.same(s.type === 'SHOUT' && s.content, [Buffer.alloc(0)])
+})
+
+t.test('a header name too long for HELLO is refused up front', async (t) => {
+  t.throws(() => new Zyre({ ...opts, headers: { ['k'.repeat(256)]: 'v' } }), { code: 'ZYRE_BAD_ARGUMENT' })
+  t.doesNotThrow(() => new Zyre({ ...opts, headers: { ['k'.repeat(255)]: 'v' } }))
+})
+
 t.test('sequence numbers wrap at 2^16 both ways', async (t) => {
   // A queue big enough that the burst below never counts as a slow peer.
   const { zyre, log, fake } = await setup(t, { peerQueueSize: 100_000 })

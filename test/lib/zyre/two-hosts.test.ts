@@ -49,4 +49,33 @@ if (!avail.ok) {
     a.child.kill('SIGINT')
     t.pass('host-a saw host-b leave')
   })
+
+  t.test("a node follows its interface's address change: peers reconnect at the new address", async (t) => {
+    const a = ping(hosts.a, 'host-a')
+    const b = ping(hosts.b, 'host-b')
+    const newAddress = hosts.a.address.replace(/\.1$/, '.11')
+    const hello = (p: { events: Ev[] }, from: string, after = 0) => p.events.slice(after).some((e) => e.type === 'WHISPER' && e.name === from && e.content === 'Hello')
+    try {
+      await until(() => hello(a, 'host-b') && hello(b, 'host-a'), 'Hello both ways')
+      const mark = b.events.length
+      hosts.exec(hosts.a, ['ip', 'addr', 'del', `${hosts.a.address}/24`, 'dev', hosts.a.ifname])
+      hosts.exec(hosts.a, ['ip', 'addr', 'add', `${newAddress}/24`, 'brd', '+', 'dev', hosts.a.ifname])
+      const atNew = (e: Ev) => e.type === 'ENTER' && e.name === 'host-a' && e.address?.startsWith(`tcp://${newAddress}:`) === true
+      await until(() => b.events.slice(mark).some(atNew), 'host-b sees host-a enter at its new address')
+      const entered = b.events.findIndex((e, i) => i >= mark && atNew(e))
+      // host-a's ROUTER now listens on the new address: host-b's HELLO got through and host-a
+      // answered with its own, then whispered as `zyre ping` does to every new peer.
+      await until(() => hello(b, 'host-a', entered), 'Hello from host-a after the move')
+      t.pass(`host-a moved to ${newAddress}; host-b reconnected there and hears it`)
+    } finally {
+      a.child.kill('SIGINT')
+      b.child.kill('SIGINT')
+      try {
+        hosts.exec(hosts.a, ['ip', 'addr', 'del', `${newAddress}/24`, 'dev', hosts.a.ifname])
+        hosts.exec(hosts.a, ['ip', 'addr', 'add', `${hosts.a.address}/24`, 'brd', '+', 'dev', hosts.a.ifname])
+      } catch {
+        // the namespace is removed at teardown anyway
+      }
+    }
+  })
 }
