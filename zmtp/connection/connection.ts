@@ -1,6 +1,7 @@
-// One ZMTP 3.x connection over an already connected stream: greeting, NULL/PLAIN handshake,
-// socket-type check, framing both ways with per-tick write batching, heartbeats. It never
-// reconnects and knows nothing of routing: the socket layer above owns that.
+// One ZMTP 3.x connection over an already connected stream: greeting (greeting-reader.ts),
+// NULL/PLAIN handshake and socket-type check (handshake.ts), framing both ways with per-tick
+// write batching (stream-writer.ts), input pausing (input-gate.ts), heartbeats (heartbeat.ts).
+// It never reconnects and knows nothing of routing: the socket layer above owns that.
 
 import { EventEmitter } from 'node:events'
 import type * as net from 'node:net'
@@ -8,69 +9,22 @@ import { debuglog } from 'node:util'
 import { ZmtpError } from '../errors.ts'
 import type { SocketTypeName } from '../socket-type.ts'
 import { FrameDecoder, type FrameSink } from '../codec/frame-decoder.ts'
-import { GREETING_SIZE, checkGreetingPrefix, decodeGreeting, encodeGreeting } from '../codec/greeting.ts'
+import { encodeGreeting } from '../codec/greeting.ts'
 import { encodeCancel, encodeError, encodePing, encodePong, encodeSubscribe, decodeError, decodePing, decodePong, parseCommand } from '../codec/commands.ts'
-import { WriteBatcher } from './write-batcher.ts'
+import type { ConnectionEvents, ConnectionOptions, PeerInfo } from './connection-types.ts'
+import { GreetingReader } from './greeting-reader.ts'
+import { InputGate } from './input-gate.ts'
+import { StreamWriter } from './stream-writer.ts'
 import { Heartbeat, type HeartbeatHost } from './heartbeat.ts'
 import { Handshake, type HandshakeHost } from './handshake.ts'
 
 const log = debuglog('zyre')
 
 export type { SocketTypeName } from '../socket-type.ts'
-
-export interface PeerInfo {
-  socketType: SocketTypeName
-  /** The peer's Identity property, if non-empty. */
-  routingId?: Buffer
-  /** 3.0 or 3.1 (a newer peer is spoken to as 3.1). */
-  version: { major: number; minor: number }
-  /** All READY/INITIATE properties, names lower-cased. */
-  metadata: Map<string, Buffer>
-  address: string
-  /** PLAIN username when we are the PLAIN server. */
-  userId?: string
-}
-
-export interface ConnectionOptions {
-  socketType: SocketTypeName
-  routingId?: Buffer
-  mechanism: 'NULL' | 'PLAIN'
-  plainServer?: boolean
-  plainUsername?: string
-  plainPassword?: string
-  /** PLAIN server only; without it every client is accepted (as libzmq without a ZAP handler). */
-  authenticate?: (req: { username: string; password: string; address: string; routingId?: Buffer }) => boolean | Promise<boolean>
-  /** Bytes per whole message, -1 = unlimited. */
-  maxMessageSize: number
-  /** ms, 0 = none. */
-  handshakeTimeout: number
-  /** ms, 0 = off. */
-  heartbeatInterval: number
-  /** ms, 0 = use heartbeatInterval. */
-  heartbeatTimeout: number
-  /** ms, 0 = none: the TTL we advertise in our PINGs. */
-  heartbeatTimeToLive: number
-  address: string
-  /** Bytes buffered (ours + the stream's) above which send() returns false. Default 1 MiB. */
-  writeHighWaterMark?: number
-  /** Extra READY/INITIATE properties (names per RFC 23). */
-  metadata?: Map<string, Buffer>
-}
-
-export interface ConnectionEvents {
-  ready: [peer: PeerInfo]
-  message: [frames: Buffer[]]
-  subscribe: [topic: Buffer, on: boolean]
-  drain: []
-  error: [err: ZmtpError]
-  close: [err?: ZmtpError]
-}
+export type { ConnectionEvents, ConnectionOptions, PeerInfo } from './connection-types.ts'
 
 const enum State { Greeting, Handshake, Ready, Closing, Closed }
 
-/** Batches bigger than this are flushed at once rather than at the end of the tick. */
-const FLUSH_AT = 64 * 1024
-const DEFAULT_HWM = 1024 * 1024
 /** How long a closing stream may take to flush before it is destroyed. */
 const LINGER_MS = 2000
 
@@ -78,20 +32,15 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
   private readonly stream: net.Socket
   readonly options: ConnectionOptions
   private state = State.Greeting
-  private readonly greetingBuf = Buffer.alloc(GREETING_SIZE)
-  private greetingLen = 0
+  private readonly greeting = new GreetingReader()
   private readonly decoder: FrameDecoder
+  private readonly input: InputGate
   private readonly handshake: Handshake
   private heartbeat: Heartbeat | undefined
-  private handshakeTimer: NodeJS.Timeout | undefined
-  private readonly batcher = new WriteBatcher()
-  private flushScheduled = false
-  private needDrain = false
-  private readonly hwm: number
+  private readonly writer: StreamWriter
   private readonly isPubSide: boolean
   private peerInfo: PeerInfo | undefined
   private use31 = true
-  private inputPaused = false
   /** Chunks received; heartbeat timers compare it to detect liveness. */
   rx = 0
 
@@ -99,20 +48,17 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
     super()
     this.stream = stream
     this.options = options
-    this.hwm = options.writeHighWaterMark ?? DEFAULT_HWM
     this.isPubSide = options.socketType === 'PUB' || options.socketType === 'XPUB'
     this.decoder = new FrameDecoder(this, { maxMessageSize: options.maxMessageSize })
+    this.input = new InputGate(stream, this.decoder, this, (e) => this.onInputError(e))
     this.handshake = new Handshake(this, options)
+    // Listens to the stream's 'drain': made once nothing above can throw.
+    this.writer = new StreamWriter(stream, options.writeHighWaterMark, this)
     stream.setNoDelay(true)
     stream.on('data', this.onData)
-    stream.on('drain', this.onStreamDrain)
     stream.on('error', this.onStreamError)
     stream.on('close', this.onStreamClose)
-    if (options.handshakeTimeout > 0) {
-      this.handshakeTimer = setTimeout(() => {
-        this.fail(new ZmtpError('ZMTP_HANDSHAKE_TIMEOUT', `handshake not finished within ${options.handshakeTimeout} ms`))
-      }, options.handshakeTimeout)
-    }
+    this.handshake.startTimer()
     // Our whole greeting goes out at once; the peer's is parsed whatever way it arrives.
     stream.write(encodeGreeting({ mechanism: options.mechanism, asServer: options.mechanism === 'PLAIN' && options.plainServer === true }))
   }
@@ -126,7 +72,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
   }
 
   get bufferedAmount(): number {
-    return this.stream.writableLength + this.batcher.pendingBytes
+    return this.writer.bufferedAmount
   }
 
   get address(): string {
@@ -139,17 +85,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
       if (this.state === State.Closing || this.state === State.Closed) return false
       throw new ZmtpError('EFSM', 'send() before the connection is ready')
     }
-    this.batcher.addMessage(frames.length === 0 ? [EMPTY] : frames)
-    if (this.batcher.pendingBytes >= FLUSH_AT) this.flush()
-    else if (!this.flushScheduled) {
-      this.flushScheduled = true
-      setImmediate(this.onFlushTick)
-    }
-    if (this.bufferedAmount > this.hwm) {
-      this.needDrain = true
-      return false
-    }
-    return true
+    return this.writer.send(frames.length === 0 ? [EMPTY] : frames)
   }
 
   /** SUBSCRIBE/CANCEL command to 3.1 peers, 0x01/0x00-prefixed message to 3.0 peers. */
@@ -158,9 +94,9 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
       if (this.state === State.Closing || this.state === State.Closed) return
       throw new ZmtpError('EFSM', 'sendSubscribe() before the connection is ready')
     }
-    if (this.use31) this.queueRaw(on ? encodeSubscribe(topic) : encodeCancel(topic))
-    else this.batcher.addMessage([Buffer.concat([on ? ONE : ZERO, topic])])
-    this.scheduleFlush()
+    if (this.use31) this.writer.addRaw(on ? encodeSubscribe(topic) : encodeCancel(topic))
+    else this.writer.addMessage([Buffer.concat([on ? ONE : ZERO, topic])])
+    this.writer.scheduleFlush()
   }
 
   /** Flushes what is queued, then ends the stream; 'close' follows once it is closed. */
@@ -169,7 +105,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
     this.state = State.Closing
     this.stopTimers()
     this.decoder.stop()
-    this.flush()
+    this.writer.flush()
     this.stream.end()
     // Keep reading (and discarding) even if input was paused, so the peer's FIN is seen.
     this.stream.resume()
@@ -188,8 +124,8 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
   /** Handshake writes go straight out (they are few and must precede any data). */
   write(buf: Buffer): void {
     if (this.state === State.Closing || this.state === State.Closed) return
-    this.queueRaw(buf)
-    this.flush()
+    this.writer.addRaw(buf)
+    this.writer.flush()
   }
 
   /**
@@ -198,32 +134,16 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
    * also when called from a 'message' listener.
    */
   pauseInput(): void {
-    if (this.inputPaused) return
-    this.inputPaused = true
-    this.decoder.pause()
-    this.stream.pause()
+    this.input.pause()
   }
 
   /** Resumes reading; held messages are delivered from a microtask, never inside this call. */
   resumeInput(): void {
-    if (!this.inputPaused) return
-    this.inputPaused = false
-    if (this.state === State.Closed || this.state === State.Closing) return
-    this.stream.resume()
-    queueMicrotask(this.drainHeld)
+    this.input.resume()
   }
 
   get isInputPaused(): boolean {
-    return this.inputPaused
-  }
-
-  private readonly drainHeld = (): void => {
-    if (this.inputPaused || this.state === State.Closed || this.state === State.Closing) return
-    try {
-      this.decoder.resume()
-    } catch (e) {
-      this.onInputError(e)
-    }
+    return this.input.paused
   }
 
   get closed(): boolean {
@@ -232,14 +152,13 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
 
   sendPing(): void {
     if (this.state !== State.Ready) return
-    this.queueRaw(encodePing(this.options.heartbeatTimeToLive / 100))
-    this.scheduleFlush()
+    this.writer.addRaw(encodePing(this.options.heartbeatTimeToLive / 100))
+    this.writer.scheduleFlush()
   }
 
   handshakeDone(peer: PeerInfo): void {
     if (this.state !== State.Handshake) return
-    clearTimeout(this.handshakeTimer)
-    this.handshakeTimer = undefined
+    this.handshake.stopTimer()
     this.peerInfo = peer
     this.use31 = peer.version.minor >= 1
     this.state = State.Ready
@@ -298,8 +217,8 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
     switch (cmd.name) {
       case 'PING': {
         const ping = decodePing(cmd.data)
-        this.queueRaw(encodePong(ping.context))
-        this.scheduleFlush()
+        this.writer.addRaw(encodePong(ping.context))
+        this.writer.scheduleFlush()
         if (ping.ttl > 0) this.heartbeat?.peerTtl(ping.ttl * 100)
         return
       }
@@ -352,55 +271,12 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
 
   /** Consumes greeting bytes; returns what follows the greeting in this chunk. */
   private readGreeting(chunk: Buffer): Buffer {
-    const take = Math.min(GREETING_SIZE - this.greetingLen, chunk.length)
-    chunk.copy(this.greetingBuf, this.greetingLen, 0, take)
-    this.greetingLen += take
-    checkGreetingPrefix(this.greetingBuf.subarray(0, this.greetingLen))
-    if (this.greetingLen < GREETING_SIZE) return EMPTY
-    const g = decodeGreeting(this.greetingBuf)
+    const take = this.greeting.read(chunk)
+    if (!this.greeting.complete) return EMPTY
+    const g = this.greeting.decode()
     this.state = State.Handshake
     this.handshake.onGreeting(g)
     return chunk.subarray(take)
-  }
-
-  private readonly onFlushTick = (): void => {
-    this.flushScheduled = false
-    this.flush()
-    this.checkDrain()
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return
-    this.flushScheduled = true
-    setImmediate(this.onFlushTick)
-  }
-
-  private queueRaw(buf: Buffer): void {
-    this.batcher.addRaw(buf)
-  }
-
-  private flush(): void {
-    if (this.batcher.isEmpty) return
-    const parts = this.batcher.take()
-    if (this.stream.destroyed) return
-    if (parts.length === 1) {
-      this.stream.write(parts[0]!)
-      return
-    }
-    this.stream.cork()
-    for (let i = 0; i < parts.length; i++) this.stream.write(parts[i]!)
-    this.stream.uncork()
-  }
-
-  private checkDrain(): void {
-    if (this.needDrain && this.state === State.Ready && this.bufferedAmount <= this.hwm) {
-      this.needDrain = false
-      this.emit('drain')
-    }
-  }
-
-  private readonly onStreamDrain = (): void => {
-    this.checkDrain()
   }
 
   private readonly onStreamError = (err: Error): void => {
@@ -413,8 +289,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
   }
 
   private stopTimers(): void {
-    clearTimeout(this.handshakeTimer)
-    this.handshakeTimer = undefined
+    this.handshake.stopTimer()
     this.heartbeat?.stop()
   }
 

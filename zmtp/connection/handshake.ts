@@ -1,5 +1,6 @@
-// The security handshake after the greetings (RFC 23 NULL, RFC 24 PLAIN) and the socket-type
-// check of RFC 37. It only decides: bytes go out and results come back through the host.
+// The security handshake after the greetings (RFC 23 NULL, RFC 24 PLAIN), the socket-type check
+// of RFC 37, and its deadline (handshakeTimeout). It only decides: bytes go out and results come
+// back through the host.
 
 import { ZmtpError } from '../errors.ts'
 import type { Greeting } from '../codec/greeting.ts'
@@ -9,7 +10,7 @@ import {
   decodeError, decodeHello, decodeProperties, decodeWelcome, encodeHello, encodeWelcome,
 } from '../codec/commands.ts'
 import { isCompatible, isSocketTypeName, type SocketTypeName } from '../socket-type.ts'
-import type { ConnectionOptions, PeerInfo } from './connection.ts'
+import type { ConnectionOptions, PeerInfo } from './connection-types.ts'
 
 export interface HandshakeHost {
   write(buf: Buffer): void
@@ -38,6 +39,7 @@ export class Handshake {
   private step: Step = 'greeting'
   private version = { major: 3, minor: 1 }
   private userId: string | undefined
+  private timer: NodeJS.Timeout | undefined
 
   /** Our metadata, encoded up front so bad options throw from the constructor, not mid-handshake. */
   private readonly ourProperties: Buffer
@@ -54,6 +56,21 @@ export class Handshake {
 
   stop(): void {
     this.step = 'done'
+  }
+
+  /** Fails the connection unless the handshake is done within handshakeTimeout (0 = no limit). */
+  startTimer(): void {
+    const ms = this.opts.handshakeTimeout
+    if (ms > 0) {
+      this.timer = setTimeout(() => {
+        this.host.fail(new ZmtpError('ZMTP_HANDSHAKE_TIMEOUT', `handshake not finished within ${ms} ms`))
+      }, ms)
+    }
+  }
+
+  stopTimer(): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
   }
 
   onGreeting(g: Greeting): void {

@@ -1,0 +1,52 @@
+// What a Connection takes and gives: its options, what it learns of the peer in the handshake,
+// and its events.
+import type { ZmtpError } from '../errors.ts'
+import type { SocketTypeName } from '../socket-type.ts'
+
+export interface PeerInfo {
+  socketType: SocketTypeName
+  /** The peer's Identity property, if non-empty. */
+  routingId?: Buffer
+  /** 3.0 or 3.1 (a newer peer is spoken to as 3.1). */
+  version: { major: number; minor: number }
+  /** All READY/INITIATE properties, names lower-cased. */
+  metadata: Map<string, Buffer>
+  address: string
+  /** PLAIN username when we are the PLAIN server. */
+  userId?: string
+}
+
+export interface ConnectionOptions {
+  socketType: SocketTypeName
+  routingId?: Buffer
+  mechanism: 'NULL' | 'PLAIN'
+  plainServer?: boolean
+  plainUsername?: string
+  plainPassword?: string
+  /** PLAIN server only; without it every client is accepted (as libzmq without a ZAP handler). */
+  authenticate?: (req: { username: string; password: string; address: string; routingId?: Buffer }) => boolean | Promise<boolean>
+  /** Bytes per whole message, -1 = unlimited. */
+  maxMessageSize: number
+  /** ms, 0 = none. */
+  handshakeTimeout: number
+  /** ms, 0 = off. */
+  heartbeatInterval: number
+  /** ms, 0 = use heartbeatInterval. */
+  heartbeatTimeout: number
+  /** ms, 0 = none: the TTL we advertise in our PINGs. */
+  heartbeatTimeToLive: number
+  address: string
+  /** Bytes buffered (ours + the stream's) above which send() returns false. Default 1 MiB. */
+  writeHighWaterMark?: number
+  /** Extra READY/INITIATE properties (names per RFC 23). */
+  metadata?: Map<string, Buffer>
+}
+
+export interface ConnectionEvents {
+  ready: [peer: PeerInfo]
+  message: [frames: Buffer[]]
+  subscribe: [topic: Buffer, on: boolean]
+  drain: []
+  error: [err: ZmtpError]
+  close: [err?: ZmtpError]
+}

@@ -1,0 +1,86 @@
+// The outgoing half of a connection: a WriteBatcher bound to its stream. What is queued leaves
+// once per tick (setImmediate), or at once past FLUSH_AT so large messages do not wait, in one
+// write or one cork/uncork. Bytes buffered (ours + the stream's) over the write high-water mark
+// make send() return false; the host emits 'drain' once they are back under it.
+import type * as net from 'node:net'
+import { WriteBatcher } from './write-batcher.ts'
+
+/** Batches bigger than this are flushed at once rather than at the end of the tick. */
+const FLUSH_AT = 64 * 1024
+const DEFAULT_HWM = 1024 * 1024
+
+export interface StreamWriterHost {
+  /** 'drain' is only emitted while the connection is ready. */
+  readonly isReady: boolean
+  emit(event: 'drain'): boolean
+}
+
+export class StreamWriter extends WriteBatcher {
+  private readonly hwm: number
+  private flushScheduled = false
+  private needDrain = false
+
+  constructor(
+    private readonly stream: net.Socket,
+    /** Default 1 MiB. */
+    writeHighWaterMark: number | undefined,
+    private readonly host: StreamWriterHost,
+  ) {
+    super()
+    this.hwm = writeHighWaterMark ?? DEFAULT_HWM
+    stream.on('drain', this.checkDrain)
+  }
+
+  get bufferedAmount(): number {
+    return this.stream.writableLength + this.pendingBytes
+  }
+
+  /** Queues one whole message. Returns false when over the write mark: wait for 'drain'. */
+  send(frames: readonly Buffer[]): boolean {
+    this.addMessage(frames)
+    if (this.pendingBytes >= FLUSH_AT) this.flush()
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true
+      setImmediate(this.onFlushTick)
+    }
+    if (this.bufferedAmount > this.hwm) {
+      this.needDrain = true
+      return false
+    }
+    return true
+  }
+
+  /** Write what is queued at the end of this tick. */
+  scheduleFlush(): void {
+    if (this.flushScheduled) return
+    this.flushScheduled = true
+    setImmediate(this.onFlushTick)
+  }
+
+  /** Write what is queued now. */
+  flush(): void {
+    if (this.isEmpty) return
+    const parts = this.take()
+    if (this.stream.destroyed) return
+    if (parts.length === 1) {
+      this.stream.write(parts[0]!)
+      return
+    }
+    this.stream.cork()
+    for (let i = 0; i < parts.length; i++) this.stream.write(parts[i]!)
+    this.stream.uncork()
+  }
+
+  private readonly onFlushTick = (): void => {
+    this.flushScheduled = false
+    this.flush()
+    this.checkDrain()
+  }
+
+  private readonly checkDrain = (): void => {
+    if (this.needDrain && this.host.isReady && this.bufferedAmount <= this.hwm) {
+      this.needDrain = false
+      this.host.emit('drain')
+    }
+  }
+}
