@@ -6,40 +6,29 @@ import { debuglog } from 'node:util'
 import { Beacon } from '../beacon/beacon.ts'
 import type { ResolvedInterface } from '../beacon/interfaces.ts'
 import { beaconHasUuid, decodeBeacon, encodeBeacon } from '../beacon/payload.ts'
-import { decode, type ZreMsg } from '../../codecs/generated/zre-msg.ts'
+import type { ZreMsg } from '../../codecs/generated/zre-msg.ts'
 import type { ZyreEvent } from './events.ts'
 import { ZyreError, ZyreErrorCode } from './errors.ts'
 import type { ResolvedZyreOptions } from './options.ts'
 import { Peer, type Outgoing } from './peer.ts'
 import { PeerDirectory } from './peer-directory.ts'
-import type { RouterLike, SocketFactory } from './sockets.ts'
+import { Inbox } from './inbox.ts'
+import type { SocketFactory } from './sockets.ts'
 
 const trace = debuglog('zyre')
-
-export interface NodeStats {
-  received: number
-  malformed: number
-  sent: number
-}
 
 export class ZyreNode {
   readonly uuid: Buffer
   readonly id: string
   readonly name: string
-  readonly stats: NodeStats = { received: 0, malformed: 0, sent: 0 }
   private readonly peers = new PeerDirectory()
   private readonly ownGroups = new Set<string>()
   private status = 0
   private beacon: Beacon | undefined
-  private router: RouterLike | undefined
+  private inbox: Inbox | undefined
   private endpoint = ''
-  /** Our ROUTER's port, as advertised in beacons. */
-  private port = 0
-  /** IPv4 addresses our ROUTER listens on (it follows the interface when its address changes). */
-  private readonly boundAddresses = new Set<string>()
   private reaper: NodeJS.Timeout | undefined
   private running = false
-  private receiving: Promise<void> | undefined
 
   constructor(
     private readonly opts: ResolvedZyreOptions,
@@ -74,29 +63,27 @@ export class ZyreNode {
       logger: (line) => this.log(line),
     })
     await beacon.start()
-    const router = this.factory.router({ maxMessageSize: o.maxMessageSize })
+    const inbox = new Inbox(this.factory, o.maxMessageSize, {
+      message: (uuid, msg) => this.onPeerMessage(uuid, msg),
+      warn: this.warn,
+      log: (line) => this.log(line),
+    })
     try {
-      const host = beacon.interfaceInfo.family === 'IPv6' ? `[${beacon.address}]` : beacon.address
-      await router.bind(`tcp://${beacon.interfaceInfo.family === 'IPv6' ? '[::]' : beacon.address}:0`)
-      const port = portOf(router.lastEndpoint)
-      this.port = port
-      this.boundAddresses.clear()
-      if (beacon.interfaceInfo.family === 'IPv4') this.boundAddresses.add(beacon.address)
-      this.endpoint = o.endpoint ?? `tcp://${host}:${port}`
+      await inbox.open(beacon.interfaceInfo)
+      this.endpoint = o.endpoint ?? endpointAt(beacon.interfaceInfo, inbox.port)
       beacon.subscribe(Buffer.from('ZRE'))
       beacon.ignore((p) => beaconHasUuid(p, this.uuid))
       beacon.on('beacon', ({ address, payload }) => this.onBeacon(address, payload))
       beacon.on('address', (info) => void this.followAddress(info))
-      beacon.publish(encodeBeacon({ uuid: this.uuid, port }))
+      beacon.publish(encodeBeacon({ uuid: this.uuid, port: inbox.port }))
     } catch (err) {
-      router.close()
+      await inbox.close()
       await beacon.close()
       throw err
     }
     this.beacon = beacon
-    this.router = router
+    this.inbox = inbox
     this.running = true
-    this.receiving = this.receiveLoop(router)
     const reapEvery = Math.max(10, Math.min(1000, Math.floor(Math.min(o.evasiveTimeout, o.silentTimeout) / 4)))
     this.reaper = setInterval(() => this.reap(), reapEvery)
     this.log(`started ${this.name} ${this.id} at ${this.endpoint}`)
@@ -107,30 +94,13 @@ export class ZyreNode {
    * free, and advertise it. The beacon already carries the new source address; peers reconnect.
    */
   private async followAddress(info: ResolvedInterface): Promise<void> {
-    const router = this.router
-    if (!router || !this.running) return
-    let port = this.port
-    if (info.family === 'IPv4' && !this.boundAddresses.has(info.address)) {
-      try {
-        await router.bind(`tcp://${info.address}:${port}`)
-      } catch {
-        try {
-          await router.bind(`tcp://${info.address}:0`)
-        } catch (err) {
-          this.log(`cannot listen on new address ${info.address}: ${(err as Error).message}`)
-          return
-        }
-        port = portOf(router.lastEndpoint)
-      }
-      this.boundAddresses.add(info.address)
-    }
-    if (!this.running || this.router !== router) return
-    const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
-    if (this.opts.endpoint === undefined) this.endpoint = `tcp://${host}:${port}`
-    if (port !== this.port) {
-      this.port = port
-      this.beacon?.publish(encodeBeacon({ uuid: this.uuid, port }))
-    }
+    const inbox = this.inbox
+    if (!inbox || !this.running) return
+    const before = inbox.port
+    const port = await inbox.follow(info)
+    if (port === undefined || !this.running || this.inbox !== inbox) return
+    if (this.opts.endpoint === undefined) this.endpoint = endpointAt(info, port)
+    if (port !== before) this.beacon?.publish(encodeBeacon({ uuid: this.uuid, port }))
     this.log(`address changed: now at ${this.endpoint}`)
   }
 
@@ -148,9 +118,7 @@ export class ZyreNode {
     }
     for (const peer of this.peers.all()) peer.disconnect()
     this.peers.clear()
-    this.router?.close()
-    this.router = undefined
-    await this.receiving?.catch(() => undefined)
+    await this.closeInbox()
     this.log(`stopped ${this.name}`)
   }
 
@@ -167,9 +135,13 @@ export class ZyreNode {
     this.beacon = undefined
     for (const peer of this.peers.all()) peer.disconnect()
     this.peers.clear()
-    this.router?.close()
-    this.router = undefined
-    await this.receiving?.catch(() => undefined)
+    await this.closeInbox()
+  }
+
+  private async closeInbox(): Promise<void> {
+    const inbox = this.inbox
+    this.inbox = undefined
+    await inbox?.close()
   }
 
   join(group: string): void {
@@ -233,43 +205,8 @@ export class ZyreNode {
 
   // ---- inbound ---------------------------------------------------------------------------
 
-  private async receiveLoop(router: RouterLike): Promise<void> {
-    while (this.running) {
-      let frames: Buffer[]
-      try {
-        frames = await router.receive()
-      } catch (err) {
-        if (this.running) this.log(`router receive failed: ${(err as Error).message}`)
-        return
-      }
-      try {
-        this.onPeerMessage(frames)
-      } catch (err) {
-        // Our own bug must not kill the receive loop for every other peer.
-        this.log(`error handling a peer message: ${(err as Error).stack ?? err}`)
-      }
-    }
-  }
-
-  private onPeerMessage(frames: Buffer[]): void {
-    this.stats.received++
-    const identity = frames[0]!
-    // As the C reference: 17 bytes, the UUID after one marker byte whatever its value (old pyre
-    // sent '1', 0x31; everyone else 0x01).
-    if (identity.length !== 17) {
-      this.stats.malformed++
-      this.warn(new ZyreError(ZyreErrorCode.BAD_IDENTITY, `message from a connection with identity ${identity.toString('hex')} dropped`))
-      return
-    }
-    let msg: ZreMsg
-    try {
-      msg = decode(frames.slice(1))
-    } catch (err) {
-      this.stats.malformed++
-      this.warn(new ZyreError(ZyreErrorCode.BAD_MESSAGE, `malformed ZRE message dropped: ${(err as Error).message}`, { cause: err }))
-      return
-    }
-    const uuid = identity.subarray(1)
+  private onPeerMessage(uuid: Buffer, msg: ZreMsg): void {
+    if (!this.running) return
     const id = uuid.toString('hex').toUpperCase()
     if (id === this.id) return // never talk to ourselves
     let peer = this.peers.get(id)
@@ -372,9 +309,15 @@ export class ZyreNode {
     const host = address.includes(':') ? `[${address}]` : address
     const endpoint = `tcp://${host}:${beacon.port}`
     const known = this.peers.get(id)
-    if (known && known.beaconEndpoint !== undefined && known.beaconEndpoint !== endpoint) {
-      // Same UUID, new endpoint: the peer moved (new address or restarted router). Reconnect.
-      this.log(`peer ${known.name || id} moved ${known.beaconEndpoint} -> ${endpoint}`)
+    // Same UUID, new endpoint: the peer moved (new address or restarted router). Reconnect. A
+    // peer may beacon from another address than the one it advertises in HELLO and we dial
+    // (multi-homed hosts): that alone is no move while it talks to us, but it is once it has
+    // gone quiet (its address changed before we heard a beacon from the old one).
+    const moved =
+      known !== undefined &&
+      ((known.beaconEndpoint !== undefined && known.beaconEndpoint !== endpoint) || (known.evasive && known.endpoint !== endpoint))
+    if (moved) {
+      this.log(`peer ${known.name || id} moved ${known.beaconEndpoint ?? known.endpoint} -> ${endpoint}`)
       this.removePeer(known)
     }
     const peer = this.requirePeer(beacon.uuid, endpoint, 'beacon')
@@ -420,7 +363,6 @@ export class ZyreNode {
   }
 
   private sendTo(peer: Peer, msg: Outgoing): Promise<void> {
-    this.stats.sent++
     return peer.send(msg).catch((err: unknown) => {
       const code = (err as { code?: string }).code
       if (code === 'EAGAIN' && peer.connected) {
@@ -472,8 +414,8 @@ export class ZyreNode {
 
 const EMPTY_FRAME = Buffer.alloc(0)
 
-function portOf(endpoint: string | null): number {
-  return Number(/:(\d+)$/.exec(endpoint ?? '')?.[1])
+function endpointAt(iface: ResolvedInterface, port: number): string {
+  return `tcp://${iface.family === 'IPv6' ? `[${iface.address}]` : iface.address}:${port}`
 }
 
 /**

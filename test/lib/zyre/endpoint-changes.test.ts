@@ -11,8 +11,8 @@ import { EventLog, sleep } from '../../helpers/zyre-events.ts'
 
 const PORT = 47226
 
-async function setup(t: { teardown(fn: () => unknown): void }) {
-  const zyre = new Zyre({ name: 'real', interface: 'lo', port: PORT, interval: 100, evasiveTimeout: 5000, expiredTimeout: 20000 })
+async function setup(t: { teardown(fn: () => unknown): void }, evasiveTimeout = 5000) {
+  const zyre = new Zyre({ name: 'real', interface: 'lo', port: PORT, interval: 100, evasiveTimeout, expiredTimeout: 20000 })
   const log = new EventLog(zyre)
   await zyre.start()
   t.teardown(() => zyre.stop())
@@ -114,4 +114,43 @@ t.test('a version 3 (CURVE) beacon is ignored, as a C node without CURVE ignores
   await beacon(uuid, curveNode.port)
   const hello = await curveNode.waitFor((m) => m.type === 'HELLO')
   t.equal(hello.sequence, 1)
+})
+
+// A peer we only know from its HELLO (its beacons never reached us before it moved).
+async function knownFromHello(t: { teardown(fn: () => unknown): void }, evasiveTimeout: number) {
+  const ctx = await setup(t, evasiveTimeout)
+  const uuid = randomBytes(16)
+  const first = await ctx.peer(uuid)
+  first.connect(ctx.zyre.endpoint)
+  await first.hello()
+  await ctx.log.wait('ENTER', (e) => e.peer === first.id)
+  await first.waitFor((m) => m.type === 'HELLO')
+  return { ...ctx, uuid, first }
+}
+
+t.test('a peer known from HELLO that goes quiet and beacons from elsewhere has moved: re-dialled there', async (t) => {
+  const { log, beacon, peer, uuid, first } = await knownFromHello(t, 200)
+  const moved = await peer(uuid)
+  // The first beacon from the new endpoint may come while the peer still counts as alive.
+  await beacon(uuid, moved.port)
+  await log.wait('EVASIVE', (e) => e.peer === first.id)
+  t.same(log.of('EXIT'), [], 'not moved while it was talking')
+  await beacon(uuid, moved.port)
+  await log.wait('EXIT', (e) => e.peer === first.id)
+  const hello = await moved.waitFor((m) => m.type === 'HELLO')
+  t.equal(hello.sequence, 1, 'a fresh HELLO to the endpoint the beacon gave')
+})
+
+t.test('a talking peer known from HELLO that beacons from another endpoint (multi-homed) is left alone', async (t) => {
+  const { log, beacon, peer, uuid, first } = await knownFromHello(t, 5000)
+  const other = await peer(uuid)
+  for (let i = 0; i < 3; i++) {
+    await beacon(uuid, other.port)
+    await sleep(100)
+  }
+  t.equal(other.received.length, 0, 'no connection to the beacon endpoint')
+  t.same(log.of('EXIT'), [], 'no EXIT')
+  await first.send({ type: 'WHISPER', content: [Buffer.from('still here')] })
+  const w = await log.wait('WHISPER', (e) => e.peer === first.id)
+  t.equal(String(w.content[0]), 'still here')
 })

@@ -61,7 +61,9 @@ if (!avail.ok) {
       hosts.exec(hosts.a, ['ip', 'addr', 'del', `${hosts.a.address}/24`, 'dev', hosts.a.ifname])
       hosts.exec(hosts.a, ['ip', 'addr', 'add', `${newAddress}/24`, 'brd', '+', 'dev', hosts.a.ifname])
       const atNew = (e: Ev) => e.type === 'ENTER' && e.name === 'host-a' && e.address?.startsWith(`tcp://${newAddress}:`) === true
-      await until(() => b.events.slice(mark).some(atNew), 'host-b sees host-a enter at its new address')
+      await until(() => b.events.slice(mark).some(atNew), 'host-b sees host-a enter at its new address').catch((err: Error) => {
+        throw new Error(`${err.message}; host-b after the move: ${JSON.stringify(b.events.slice(mark))}; host-a: ${JSON.stringify(a.events)}`)
+      })
       const entered = b.events.findIndex((e, i) => i >= mark && atNew(e))
       // host-a's ROUTER now listens on the new address: host-b's HELLO got through and host-a
       // answered with its own, then whispered as `zyre ping` does to every new peer.
