@@ -44,6 +44,14 @@ export interface SocketOptions {
   backlog?: number
 }
 
+/** Every option name the base socket takes (socket types add theirs). */
+export const socketOptionNames: readonly string[] = [
+  'routingId', 'sendHighWaterMark', 'receiveHighWaterMark', 'linger', 'sendTimeout', 'receiveTimeout',
+  'immediate', 'maxMessageSize', 'heartbeatInterval', 'heartbeatTimeout', 'heartbeatTimeToLive',
+  'reconnectInterval', 'reconnectMaxInterval', 'handshakeTimeout', 'handshakeInterval', 'plainServer',
+  'plainUsername', 'plainPassword', 'authenticate', 'ipv6', 'backlog',
+] satisfies (keyof SocketOptions)[]
+
 export const defaultOptions = {
   sendHighWaterMark: 1000,
   receiveHighWaterMark: 1000,

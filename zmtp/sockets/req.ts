@@ -24,7 +24,7 @@ export class Request extends Socket {
 
   constructor(options: RequestOptions = {}) {
     super()
-    this.applyOptions(options)
+    this.applyOptions(options, ['relaxed'])
   }
 
   override get writable(): boolean {

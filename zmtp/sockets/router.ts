@@ -24,7 +24,7 @@ export class Router extends Socket {
 
   constructor(options: RouterOptions = {}) {
     super()
-    this.applyOptions(options)
+    this.applyOptions(options, ['mandatory', 'handover'])
   }
 
   override get writable(): boolean {

@@ -8,18 +8,18 @@
 //   - `xsend(frames)` queues one outgoing message on the right pipe(s) and returns true, or
 //     returns false when it must wait (blocking types; the base retries when a pipe gets room
 //     and applies sendTimeout). It may throw a ZmtpError (EFSM, EHOSTUNREACH, ENOTSUP...).
-//     Helpers: `sendRoundRobin`, `sendToAll`.
+//     Helper: `sendRoundRobin`.
 //   - `xinbound(pipe, frames)` sees every message a peer sent; return it (possibly changed) to
 //     queue it for receive(), or undefined to drop it. `xreceived(pipe, frames)` runs when the
 //     application takes a message (stateful types: REQ/REP).
 //   - `xpipeReady(pipe)` (return false to refuse the peer), `xpipeGone(pipe)`,
-//     `xsubscribe(pipe, topic, on)` (PUB/XPUB), `xcanReceive()`/`xcanSend()` (EFSM checks).
+//     `xsubscribe(pipe, topic, on)` (PUB/XPUB), `xcanReceive()` (EFSM checks).
 import { ZmtpError, ZmtpErrorCode } from '../errors.ts'
 import { Endpoints } from './endpoints.ts'
 import { FairQueue } from './fair-queue.ts'
 import { toFrames, type MessageLike } from './frames.ts'
 import { Observer, type SocketEvent } from './observer.ts'
-import { defaultOptions, type SocketOptions } from './options.ts'
+import { defaultOptions, socketOptionNames, type SocketOptions } from './options.ts'
 import type { Pipe, PipeOwner } from './pipe.ts'
 import { Waiter } from './waiter.ts'
 import type { SocketTypeName } from './wire.ts'
@@ -88,10 +88,11 @@ export abstract class Socket implements PipeOwner {
    */
   constructor() {}
 
-  protected applyOptions(options: object): void {
+  /** Sets the options given; `own` names the options of the socket type beyond the common ones. */
+  protected applyOptions(options: object, own: readonly string[] = []): void {
     for (const [k, v] of Object.entries(options)) {
       if (v === undefined) continue
-      if (!(k in this)) throw new ZmtpError(ZmtpErrorCode.EINVAL, `Unknown socket option ${k}`)
+      if (!socketOptionNames.includes(k) && !own.includes(k)) throw new ZmtpError(ZmtpErrorCode.EINVAL, `Unknown socket option ${k}`)
       ;(this as Record<string, unknown>)[k] = v
     }
   }

@@ -69,7 +69,7 @@ export class Publisher extends PublisherBase {
 
   constructor(options: SocketOptions & { noDrop?: boolean } = {}) {
     super()
-    this.applyOptions(options)
+    this.applyOptions(options, ['noDrop'])
   }
 
   protected override xcanReceive(): void {
@@ -89,7 +89,7 @@ export class XPublisher extends PublisherBase {
 
   constructor(options: XPublisherOptions = {}) {
     super()
-    this.applyOptions(options)
+    this.applyOptions(options, ['noDrop', 'verbosity'])
   }
 
   protected override subscriptionChanged(pipe: Pipe, topic: Buffer, on: boolean, unique: boolean): void {

@@ -34,3 +34,19 @@ t.test('events observer as an async iterable (zeromq.js style)', async (t) => {
   await done
   t.same(seen, ['bind', 'accept', 'handshake', 'close', 'disconnect', 'end'])
 })
+
+t.test('options: every documented option is taken; unknown names and internals are refused', async (t) => {
+  const opts = { linger: 0, routingId: 'r', mandatory: true, handover: true, handshakeInterval: 500, backlog: 10 }
+  const r = new Router(opts)
+  t.teardown(() => r.close())
+  t.equal(r.mandatory, true)
+  t.equal(r.handshakeTimeout, 500, 'zeromq.js spelling')
+  const XPub = (await import('../../../zmtp/index.ts')).XPublisher
+  const x = new XPub({ linger: 0, verbosity: 'allSubs', noDrop: true })
+  t.teardown(() => x.close())
+  t.equal(x.verbosity, 'allSubs')
+  for (const bad of ['lingr', 'events', 'pipes', 'endpoints', 'closed', 'type']) {
+    t.throws(() => new Dealer({ [bad]: 1 } as object), { code: 'EINVAL' }, `${bad} refused`)
+  }
+  t.throws(() => new Dealer({ mandatory: true } as object), { code: 'EINVAL' }, "a ROUTER option on a DEALER is refused")
+})
