@@ -1,17 +1,18 @@
-// The Zyre node engine: one ROUTER in, one DEALER per peer out (Harmony), beacon discovery,
-// the ZRE peer protocol (HELLO, sequence numbers, groups, PING), presence and flow control.
-// It reports everything through the `emit` callback; the public Zyre class wraps it.
+// The Zyre node engine: its lifecycle (beacon, inbox ROUTER, presence timer), what beacons tell
+// about peers (new, moved, leaving), and the API's group and send operations. The peers
+// themselves live in PeerMesh, their messages are handled by PeerMessages. It reports
+// everything through the `emit` callback; the public Zyre class wraps it.
 import { randomBytes } from 'node:crypto'
 import { debuglog } from 'node:util'
 import { Beacon } from '../beacon/beacon.ts'
 import type { ResolvedInterface } from '../beacon/interfaces.ts'
 import { beaconHasUuid, decodeBeacon, encodeBeacon } from '../beacon/payload.ts'
-import type { ZreMsg } from '../../codecs/generated/zre-msg.ts'
 import type { ZyreEvent } from './events.ts'
 import { ZyreError, ZyreErrorCode } from './errors.ts'
 import type { ResolvedZyreOptions } from './options.ts'
-import { Peer, type Outgoing } from './peer.ts'
-import { PeerDirectory } from './peer-directory.ts'
+import type { Outgoing, Peer } from './peer.ts'
+import { PeerMesh } from './peer-mesh.ts'
+import { PeerMessages } from './peer-messages.ts'
 import { Inbox } from './inbox.ts'
 import type { SocketFactory } from './sockets.ts'
 
@@ -21,7 +22,8 @@ export class ZyreNode {
   readonly uuid: Buffer
   readonly id: string
   readonly name: string
-  private readonly peers = new PeerDirectory()
+  private readonly mesh: PeerMesh
+  private readonly messages: PeerMessages
   private readonly ownGroups = new Set<string>()
   private status = 0
   private beacon: Beacon | undefined
@@ -39,6 +41,18 @@ export class ZyreNode {
     this.uuid = randomBytes(16)
     this.id = this.uuid.toString('hex').toUpperCase()
     this.name = opts.name ?? this.id.slice(0, 6)
+    const log = (line: string): void => this.log(line)
+    this.mesh = new PeerMesh({
+      uuid: this.uuid,
+      opts,
+      factory,
+      ownEndpoint: () => this.endpoint,
+      hello: () => this.hello(),
+      emit,
+      warn,
+      log,
+    })
+    this.messages = new PeerMessages(this.mesh, { id: this.id, timers: opts, emit, warn })
   }
 
   get started(): boolean {
@@ -64,7 +78,9 @@ export class ZyreNode {
     })
     await beacon.start()
     const inbox = new Inbox(this.factory, o.maxMessageSize, {
-      message: (uuid, msg) => this.onPeerMessage(uuid, msg),
+      message: (uuid, msg) => {
+        if (this.running) this.messages.receive(uuid, msg)
+      },
       warn: this.warn,
       log: (line) => this.log(line),
     })
@@ -85,7 +101,7 @@ export class ZyreNode {
     this.inbox = inbox
     this.running = true
     const reapEvery = Math.max(10, Math.min(1000, Math.floor(Math.min(o.evasiveTimeout, o.silentTimeout) / 4)))
-    this.reaper = setInterval(() => this.reap(), reapEvery)
+    this.reaper = setInterval(() => this.mesh.reap(Date.now()), reapEvery)
     this.log(`started ${this.name} ${this.id} at ${this.endpoint}`)
   }
 
@@ -116,8 +132,7 @@ export class ZyreNode {
       await beacon.sendOnce(encodeBeacon({ uuid: this.uuid, port: 0 })).catch(() => undefined)
       await beacon.close()
     }
-    for (const peer of this.peers.all()) peer.disconnect()
-    this.peers.clear()
+    this.mesh.dropAll()
     await this.closeInbox()
     this.log(`stopped ${this.name}`)
   }
@@ -133,8 +148,7 @@ export class ZyreNode {
     this.beacon?.silence()
     await this.beacon?.close()
     this.beacon = undefined
-    for (const peer of this.peers.all()) peer.disconnect()
-    this.peers.clear()
+    this.mesh.dropAll()
     await this.closeInbox()
   }
 
@@ -150,7 +164,7 @@ export class ZyreNode {
     if (this.ownGroups.has(group)) return
     this.ownGroups.add(group)
     this.status = (this.status + 1) & 0xff
-    this.sendAll({ type: 'JOIN', group, status: this.status })
+    this.mesh.sendAll({ type: 'JOIN', group, status: this.status })
   }
 
   leave(group: string): void {
@@ -158,36 +172,36 @@ export class ZyreNode {
     if (!this.ownGroups.has(group)) return
     this.ownGroups.delete(group)
     this.status = (this.status + 1) & 0xff
-    this.sendAll({ type: 'LEAVE', group, status: this.status })
+    this.mesh.sendAll({ type: 'LEAVE', group, status: this.status })
   }
 
   whisper(peerId: string, content: Buffer[]): Promise<void> {
     this.requireRunning()
-    const peer = this.peers.get(peerId.toUpperCase())
+    const peer = this.mesh.get(peerId.toUpperCase())
     if (!peer) return Promise.reject(new ZyreError(ZyreErrorCode.UNKNOWN_PEER, `no peer ${peerId}`, { peer: peerId }))
-    return this.sendTo(peer, { type: 'WHISPER', content: nonEmpty(content) })
+    return this.mesh.send(peer, { type: 'WHISPER', content: nonEmpty(content) })
   }
 
   shout(group: string, content: Buffer[]): Promise<void> {
     this.requireRunning()
     checkGroup(group)
-    const ids = this.peers.idsInGroup(group)
+    const ids = this.mesh.directory.idsInGroup(group)
     if (ids.size === 0) return Promise.resolve()
     const sends: Promise<void>[] = []
     for (const id of ids) {
-      const peer = this.peers.get(id)
+      const peer = this.mesh.get(id)
       // A slow or broken peer must not fail a shout to the others: its failure is reported apart.
-      if (peer?.connected) sends.push(this.sendTo(peer, { type: 'SHOUT', group, content: nonEmpty(content) }).catch(() => undefined))
+      if (peer?.connected) sends.push(this.mesh.send(peer, { type: 'SHOUT', group, content: nonEmpty(content) }).catch(() => undefined))
     }
     return Promise.all(sends).then(() => undefined)
   }
 
   peerIds(): string[] {
-    return this.peers.all().filter((p) => p.ready).map((p) => p.id)
+    return this.mesh.directory.all().filter((p) => p.ready).map((p) => p.id)
   }
 
   peersByGroup(group: string): string[] {
-    return [...this.peers.idsInGroup(group)]
+    return [...this.mesh.directory.idsInGroup(group)]
   }
 
   ownGroupNames(): string[] {
@@ -195,103 +209,12 @@ export class ZyreNode {
   }
 
   peerGroupNames(): string[] {
-    return this.peers.groupNames()
+    return this.mesh.directory.groupNames()
   }
 
   peer(id: string): Peer | undefined {
-    const p = this.peers.get(id.toUpperCase())
+    const p = this.mesh.get(id.toUpperCase())
     return p?.ready ? p : undefined
-  }
-
-  // ---- inbound ---------------------------------------------------------------------------
-
-  private onPeerMessage(uuid: Buffer, msg: ZreMsg): void {
-    if (!this.running) return
-    const id = uuid.toString('hex').toUpperCase()
-    if (id === this.id) return // never talk to ourselves
-    let peer = this.peers.get(id)
-    if (msg.type === 'HELLO') {
-      if (peer?.ready) {
-        // A second HELLO means the peer restarted (or is an impostor): forget the old one.
-        this.removePeer(peer)
-        peer = undefined
-      }
-      if (peer && msg.endpoint !== peer.helloEndpoint && peer.helloEndpoint !== undefined) {
-        this.removePeer(peer)
-        peer = undefined
-      }
-      peer = this.requirePeer(uuid, msg.endpoint, 'hello')
-      if (!peer) return
-      peer.ready = true
-    }
-    if (!peer || !peer.ready) return // commands before HELLO from an unknown peer are ignored
-    if (!peer.checkSequence(msg)) {
-      this.warn(new ZyreError(ZyreErrorCode.SEQUENCE, `lost or repeated messages from ${peer.name || peer.id} (sequence ${msg.sequence}): peer removed`, { peer: peer.id }))
-      this.removePeer(peer)
-      return
-    }
-    peer.refresh(Date.now(), this.opts)
-    this.dispatch(peer, msg)
-  }
-
-  private dispatch(peer: Peer, msg: ZreMsg): void {
-    switch (msg.type) {
-      case 'HELLO':
-        peer.name = msg.name
-        peer.headers = new Map(msg.headers)
-        peer.helloEndpoint = msg.endpoint
-        peer.entered = true
-        this.emit({ type: 'ENTER', peer: peer.id, name: peer.name, headers: new Map(peer.headers), address: msg.endpoint })
-        for (const group of msg.groups) this.joinPeerGroup(peer, group)
-        // HELLO's status is the latest: it already counts the groups listed.
-        peer.status = msg.status
-        break
-      case 'WHISPER':
-        this.emit({ type: 'WHISPER', peer: peer.id, name: peer.name, content: msg.content })
-        break
-      case 'SHOUT':
-        this.emit({ type: 'SHOUT', peer: peer.id, name: peer.name, group: msg.group, content: msg.content })
-        break
-      case 'PING':
-        this.sendTo(peer, { type: 'PING_OK' }).catch(() => undefined)
-        break
-      case 'PING_OK':
-        break
-      case 'JOIN':
-        this.joinPeerGroup(peer, msg.group)
-        this.checkStatus(peer, msg.status)
-        break
-      case 'LEAVE':
-        this.leavePeerGroup(peer, msg.group)
-        this.checkStatus(peer, msg.status)
-        break
-      case 'ELECT':
-      case 'LEADER':
-        // Leader election is not supported: these keep the sequence in step and are otherwise ignored.
-        break
-      case 'GOODBYE':
-        this.removePeer(peer)
-        break
-    }
-  }
-
-  private checkStatus(peer: Peer, status: number): void {
-    peer.status = (peer.status + 1) & 0xff
-    if (peer.status !== status) {
-      // The C reference asserts here; we resynchronise and carry on.
-      this.warn(new ZyreError(ZyreErrorCode.STATUS_MISMATCH, `group status of ${peer.name || peer.id} is ${status}, expected ${peer.status}`, { peer: peer.id }))
-      peer.status = status
-    }
-  }
-
-  private joinPeerGroup(peer: Peer, group: string): void {
-    this.peers.join(peer, group)
-    this.emit({ type: 'JOIN', peer: peer.id, name: peer.name, group })
-  }
-
-  private leavePeerGroup(peer: Peer, group: string): void {
-    this.peers.leave(peer, group)
-    this.emit({ type: 'LEAVE', peer: peer.id, name: peer.name, group })
   }
 
   private onBeacon(address: string, payload: Buffer): void {
@@ -302,13 +225,13 @@ export class ZyreNode {
     const id = beacon.uuid.toString('hex').toUpperCase()
     if (id === this.id) return
     if (beacon.port === 0) {
-      const peer = this.peers.get(id)
-      if (peer) this.removePeer(peer)
+      const peer = this.mesh.get(id)
+      if (peer) this.mesh.remove(peer)
       return
     }
     const host = address.includes(':') ? `[${address}]` : address
     const endpoint = `tcp://${host}:${beacon.port}`
-    const known = this.peers.get(id)
+    const known = this.mesh.get(id)
     // Same UUID, new endpoint: the peer moved (new address or restarted router). Reconnect. A
     // peer may beacon from another address than the one it advertises in HELLO and we dial
     // (multi-homed hosts): that alone is no move while it talks to us, but it is once it has
@@ -318,87 +241,22 @@ export class ZyreNode {
       ((known.beaconEndpoint !== undefined && known.beaconEndpoint !== endpoint) || (known.evasive && known.endpoint !== endpoint))
     if (moved) {
       this.log(`peer ${known.name || id} moved ${known.beaconEndpoint ?? known.endpoint} -> ${endpoint}`)
-      this.removePeer(known)
+      this.mesh.remove(known)
     }
-    const peer = this.requirePeer(beacon.uuid, endpoint, 'beacon')
+    const peer = this.mesh.require(beacon.uuid, endpoint, 'beacon')
     if (peer) peer.beaconEndpoint = endpoint
     // Beacons do not refresh presence: only TCP traffic proves the peer can talk to us.
   }
 
-  // ---- peers -----------------------------------------------------------------------------
-
-  /** Finds or creates the peer with this UUID, connecting to `endpoint` and sending HELLO. */
-  private requirePeer(uuid: Buffer, endpoint: string, via: 'beacon' | 'hello'): Peer | undefined {
-    const id = uuid.toString('hex').toUpperCase()
-    const existing = this.peers.get(id)
-    if (existing) return existing
-    if (endpoint === this.endpoint) return undefined // never connect to ourselves
-    // An endpoint now owned by a new UUID: whoever had it before is gone (ephemeral port reuse).
-    const old = this.peers.atEndpoint(endpoint)
-    if (old) {
-      this.log(`endpoint ${endpoint} now belongs to ${id}: dropping ${old.name || old.id}`)
-      this.removePeer(old)
-    }
-    const peer = new Peer(uuid)
-    if (via === 'hello') peer.helloEndpoint = endpoint
-    peer.connect(this.factory, this.uuid, endpoint, this.opts.peerQueueSize)
-    peer.refresh(Date.now(), this.opts)
-    this.peers.add(peer)
-    this.sendTo(peer, {
+  /** The HELLO that opens every connection to a new peer: the headers are always sent, even empty. */
+  private hello(): Outgoing {
+    return {
       type: 'HELLO',
       endpoint: this.endpoint,
       groups: [...this.ownGroups],
       status: this.status,
       name: this.name,
       headers: new Map(this.opts.headers),
-    }).catch(() => undefined)
-    return peer
-  }
-
-  private removePeer(peer: Peer): void {
-    if (!this.peers.remove(peer)) return
-    peer.disconnect()
-    // The application only hears EXIT for a peer it heard ENTER for.
-    if (peer.entered) this.emit({ type: 'EXIT', peer: peer.id, name: peer.name })
-  }
-
-  private sendTo(peer: Peer, msg: Outgoing): Promise<void> {
-    return peer.send(msg).catch((err: unknown) => {
-      const code = (err as { code?: string }).code
-      if (code === 'EAGAIN' && peer.connected) {
-        // The peer does not keep up: cut it off alone, as the C reference does.
-        peer.disconnect()
-        this.warn(new ZyreError(ZyreErrorCode.QUEUE_FULL, `send queue to ${peer.name || peer.id} is full (${this.opts.peerQueueSize} messages): disconnected`, { peer: peer.id, cause: err }))
-        throw new ZyreError(ZyreErrorCode.QUEUE_FULL, `send queue to ${peer.name || peer.id} is full`, { peer: peer.id, cause: err })
-      }
-      if (err instanceof ZyreError) throw err
-      throw new ZyreError(ZyreErrorCode.PEER_UNREACHABLE, `cannot send to ${peer.name || peer.id}: ${(err as Error).message}`, { peer: peer.id, cause: err })
-    })
-  }
-
-  private sendAll(msg: Outgoing): void {
-    for (const peer of this.peers.all()) {
-      if (peer.connected) this.sendTo(peer, msg).catch(() => undefined)
-    }
-  }
-
-  /** Presence: PING an evasive peer, report EVASIVE then SILENT, expire it after expiredTimeout. */
-  private reap(): void {
-    const now = Date.now()
-    for (const peer of this.peers.all()) {
-      switch (peer.presenceAt(now)) {
-        case 'expired':
-          this.log(`peer ${peer.name || peer.id} expired`)
-          this.removePeer(peer)
-          break
-        case 'silent':
-          if (peer.entered) this.emit({ type: 'SILENT', peer: peer.id, name: peer.name })
-          break
-        case 'evasive':
-          if (peer.connected) this.sendTo(peer, { type: 'PING' }).catch(() => undefined)
-          if (peer.entered) this.emit({ type: 'EVASIVE', peer: peer.id, name: peer.name })
-          break
-      }
     }
   }
 
