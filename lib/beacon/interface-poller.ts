@@ -1,0 +1,27 @@
+// Runs the beacon's interface check every interval, never two at a time: a check that finds a
+// new address opens a socket, and a second one meanwhile would see the same change again.
+export class InterfacePoller {
+  private readonly timer: NodeJS.Timeout
+  private running = false
+
+  constructor(
+    private readonly poll: () => Promise<void>,
+    interval: number,
+  ) {
+    this.timer = setInterval(() => this.pollNow(), interval)
+    this.timer.unref()
+  }
+
+  /** Checks now, unless a check is already under way. */
+  pollNow(): void {
+    if (this.running) return
+    this.running = true
+    void this.poll().finally(() => {
+      this.running = false
+    })
+  }
+
+  stop(): void {
+    clearInterval(this.timer)
+  }
+}
