@@ -60,7 +60,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
     stream.on('close', this.onStreamClose)
     this.handshake.startTimer()
     // Our whole greeting goes out at once; the peer's is parsed whatever way it arrives.
-    stream.write(encodeGreeting({ mechanism: options.mechanism, asServer: options.mechanism === 'PLAIN' && options.plainServer === true }))
+    stream.write(ourGreeting(options))
   }
 
   get isReady(): boolean {
@@ -164,7 +164,8 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
     this.state = State.Ready
     // RFC 37: PINGs are answered whatever our own settings; the Heartbeat only adds timers.
     this.heartbeat = new Heartbeat(this, this.options.heartbeatInterval, this.options.heartbeatTimeout)
-    log('zmtp %s: ready, peer %s ZMTP %d.%d', this.options.address, peer.socketType, peer.version.major, peer.version.minor)
+    // Checked first: a disabled debuglog call still costs its arguments, once per connection here.
+    if (log.enabled) log('zmtp %s: ready, peer %s ZMTP %d.%d', this.options.address, peer.socketType, peer.version.major, peer.version.minor)
     this.emit('ready', peer)
   }
 
@@ -307,3 +308,14 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
 const EMPTY = Buffer.alloc(0)
 const ONE = Buffer.of(1)
 const ZERO = Buffer.of(0)
+
+// Our greeting depends only on the mechanism and role, so every connection writes one of these
+// (a stream never modifies what it is given).
+const NULL_GREETING = encodeGreeting({ mechanism: 'NULL', asServer: false })
+const PLAIN_CLIENT_GREETING = encodeGreeting({ mechanism: 'PLAIN', asServer: false })
+const PLAIN_SERVER_GREETING = encodeGreeting({ mechanism: 'PLAIN', asServer: true })
+
+function ourGreeting(options: ConnectionOptions): Buffer {
+  if (options.mechanism === 'NULL') return NULL_GREETING
+  return options.plainServer === true ? PLAIN_SERVER_GREETING : PLAIN_CLIENT_GREETING
+}

@@ -3,15 +3,23 @@
 import { GREETING_SIZE, checkGreetingPrefix, decodeGreeting, type Greeting } from '../codec/greeting.ts'
 
 export class GreetingReader {
-  private readonly buf = Buffer.alloc(GREETING_SIZE)
+  /** Only made when the greeting comes split over chunks; a whole one is read where it lies. */
+  private buf: Buffer | undefined
+  private whole: Buffer | undefined
   private len = 0
 
   /** Takes what the greeting still lacks from `chunk`; returns how many bytes that was. */
   read(chunk: Buffer): number {
+    if (this.len === 0 && chunk.length >= GREETING_SIZE) {
+      this.whole = chunk
+      this.len = GREETING_SIZE
+      return GREETING_SIZE
+    }
+    const buf = (this.buf ??= Buffer.alloc(GREETING_SIZE))
     const take = Math.min(GREETING_SIZE - this.len, chunk.length)
-    chunk.copy(this.buf, this.len, 0, take)
+    chunk.copy(buf, this.len, 0, take)
     this.len += take
-    checkGreetingPrefix(this.buf.subarray(0, this.len))
+    checkGreetingPrefix(buf.subarray(0, this.len))
     return take
   }
 
@@ -21,6 +29,8 @@ export class GreetingReader {
 
   /** The whole greeting, once complete. */
   decode(): Greeting {
-    return decodeGreeting(this.buf)
+    const g = decodeGreeting(this.whole ?? this.buf!)
+    this.whole = undefined
+    return g
   }
 }

@@ -5,12 +5,12 @@
 import { ZmtpError } from '../errors.ts'
 import type { Greeting } from '../codec/greeting.ts'
 import { encodeCommand } from '../codec/frame.ts'
-import { encodeMetadata } from '../codec/metadata.ts'
 import {
   decodeError, decodeHello, decodeProperties, decodeWelcome, encodeHello, encodeWelcome,
 } from '../codec/commands.ts'
 import { isCompatible, isSocketTypeName, type SocketTypeName } from '../socket-type.ts'
 import type { ConnectionOptions, PeerInfo } from './connection-types.ts'
+import { ourMetadata, type OurMetadata } from './our-metadata.ts'
 
 export interface HandshakeHost {
   write(buf: Buffer): void
@@ -42,13 +42,13 @@ export class Handshake {
   private timer: NodeJS.Timeout | undefined
 
   /** Our metadata, encoded up front so bad options throw from the constructor, not mid-handshake. */
-  private readonly ourProperties: Buffer
+  private readonly ours: OurMetadata
   private readonly hello: Buffer | undefined
 
   constructor(host: HandshakeHost, opts: ConnectionOptions) {
     this.host = host
     this.opts = opts
-    this.ourProperties = encodeMetadata(this.properties())
+    this.ours = ourMetadata(opts)
     this.hello = opts.mechanism === 'PLAIN' && opts.plainServer !== true
       ? encodeHello(opts.plainUsername ?? '', opts.plainPassword ?? '')
       : undefined
@@ -82,7 +82,7 @@ export class Handshake {
       throw new ZmtpError(code, `peer uses mechanism ${g.mechanism}, we use ${ours}`)
     }
     if (ours === 'NULL') {
-      this.host.write(encodeCommand('READY', this.ourProperties))
+      this.host.write(this.ours.ready)
       this.step = 'null-ready'
       return
     }
@@ -110,7 +110,7 @@ export class Handshake {
       case 'plain-welcome':
         this.expect(name, 'WELCOME')
         decodeWelcome(data)
-        this.host.write(encodeCommand('INITIATE', this.ourProperties))
+        this.host.write(encodeCommand('INITIATE', this.ours.properties))
         this.step = 'plain-ready'
         return
       case 'plain-hello': {
@@ -124,7 +124,7 @@ export class Handshake {
         this.expect(name, 'INITIATE')
         const props = decodeProperties(data)
         if (this.checkPeerType(props) === undefined) return
-        this.host.write(encodeCommand('READY', this.ourProperties))
+        this.host.write(this.ours.ready)
         this.finish(props)
         return
       }
@@ -194,17 +194,5 @@ export class Handshake {
     if (id !== undefined && id.length > 0) peer.routingId = id
     if (this.userId !== undefined) peer.userId = this.userId
     this.host.handshakeDone(peer)
-  }
-
-  private properties(): [string, Buffer][] {
-    const props: [string, Buffer][] = [['Socket-Type', Buffer.from(this.opts.socketType, 'latin1')]]
-    if (this.opts.routingId !== undefined && this.opts.routingId.length > 0) props.push(['Identity', this.opts.routingId])
-    if (this.opts.metadata !== undefined) {
-      for (const [k, v] of this.opts.metadata) {
-        const lower = k.toLowerCase()
-        if (lower !== 'socket-type' && lower !== 'identity') props.push([k, v])
-      }
-    }
-    return props
   }
 }
