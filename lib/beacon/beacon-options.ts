@@ -23,7 +23,10 @@ export interface BeaconOptions {
   targets?: string[]
   /** Publishing interval in ms, default 1000. */
   interval?: number
-  /** How often to look for a changed interface address, ms; 0 turns it off. Default 2000. */
+  /**
+   * How often to look for a changed interface address, ms; 0 turns it off. Default 2000. When on,
+   * a send failing as if our address had gone (EADDRNOTAVAIL, ENETUNREACH, ...) looks at once.
+   */
   interfacePollInterval?: number
   /** Which payloads are valid; default: well-formed ZRE beacons. */
   validate?: ((payload: Buffer) => boolean) | null

@@ -12,7 +12,7 @@ import type { BeaconEvents, BeaconStats } from './beacon-types.ts'
 import { BeaconSockets } from './beacon-sockets.ts'
 import { InterfacePoller } from './interface-poller.ts'
 import { movedPlacement, placeBeacon } from './placement.ts'
-import { sendToAll } from './udp-socket.ts'
+import { isAddressLost, sendToAll } from './udp-socket.ts'
 
 export type { BeaconMode } from './destinations.ts'
 export type { BeaconOptions } from './beacon-options.ts'
@@ -176,6 +176,8 @@ export class Beacon extends EventEmitter<BeaconEvents> {
   private readonly onSendFailed = (err: Error, d: Destination): void => {
     this.stats.sendErrors++
     this.report(new BeaconError(BeaconErrorCode.SOCKET, `beacon to ${d.host}:${d.port}: ${err.message}`, { cause: err }))
+    // Our address probably changed: follow it now, not at the next poll (none while one runs).
+    if (isAddressLost(err)) this.poller?.pollNow()
   }
 
   /** Follows an interface whose address changed (DHCP, WiFi roaming) without a restart. */

@@ -60,6 +60,16 @@ export function sendToAll(
   })
 }
 
+// What send() reports when the address a socket is bound to has gone (DHCP lease renewed, WiFi
+// roamed, address moved) or the interface lost its route: the sender needs the interface's new
+// address, and there is no point waiting for the next poll to find it.
+const ADDRESS_LOST = new Set(['EADDRNOTAVAIL', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'EINVAL'])
+
+export function isAddressLost(err: Error): boolean {
+  const code = (err as NodeJS.ErrnoException).code
+  return code !== undefined && ADDRESS_LOST.has(code)
+}
+
 // Host name targets on the IPv6 socket: take whatever address the name has, IPv4 mapped.
 export function lookupDualStack(hostname: string, _options: unknown, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
   dnsLookup(hostname, { family: 0 }, (err, address, family) => {

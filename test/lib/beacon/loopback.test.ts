@@ -1,7 +1,9 @@
 // Many beacon services on one host share one UDP port on loopback (broadcast 127.255.255.255):
 // all discover each other, own beacons are filtered, the exit beacon is delivered.
-import t from 'tap'
+import t, { type Test } from 'tap'
+import dgram from 'node:dgram'
 import { randomBytes } from 'node:crypto'
+import type { NetworkInterfaceInfo } from 'node:os'
 import { Beacon } from '../../../lib/beacon/beacon.ts'
 import { hasMulticastFlag } from '../../../lib/beacon/interfaces.ts'
 import { decodeBeacon, encodeBeacon, beaconHasUuid } from '../../../lib/beacon/payload.ts'
@@ -155,4 +157,83 @@ t.test('errors are typed', async (t) => {
   await b.close()
   t.throws(() => b.publish(Buffer.alloc(22)), { code: 'BEACON_CLOSED' })
   await t.rejects(b.start(), { code: 'BEACON_CLOSED' })
+})
+
+// A send that fails as if our address had gone makes the beacon look at its interface at once,
+// not at the next poll (which here never comes). The interface table is the test's own ('lo' at
+// 127.0.0.1, then at 127.0.0.2: both are ours on Linux), and the failure is injected, so what
+// is checked is exactly whether the interface was read again after the failure.
+function loTable(address: string): NodeJS.Dict<NetworkInterfaceInfo[]> {
+  return { lo: [{ address, netmask: '255.0.0.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal: true, cidr: `${address}/8` }] }
+}
+
+/** The next `count` dgram sends fail in their callback with `code`, as the kernel would say it. */
+function failNextSends(t: Test, code: string, count: number): void {
+  const real = dgram.Socket.prototype.send
+  let left = count
+  const restore = (): void => void (dgram.Socket.prototype.send = real)
+  t.teardown(restore)
+  dgram.Socket.prototype.send = function (this: dgram.Socket, ...args: unknown[]) {
+    if (--left === 0) restore()
+    const callback = args.at(-1) as (err: Error) => void
+    process.nextTick(callback, Object.assign(new Error(`send ${code}`), { code, syscall: 'send' }))
+  } as typeof real
+}
+
+async function addressFollower(t: Test, port: number, opts: { interfacePollInterval: number; targets?: string[] }) {
+  let table = loTable('127.0.0.1')
+  let reads = 0
+  const beacon = new Beacon({ port, interface: 'lo', interval: INTERVAL, ...opts, interfaces: () => (reads++, table) })
+  t.teardown(() => beacon.close())
+  const errors: Error[] = []
+  const moves: string[] = []
+  beacon.on('error', (err) => errors.push(err))
+  beacon.on('address', (i) => moves.push(i.address))
+  await beacon.start()
+  table = loTable('127.0.0.2')
+  return { beacon, errors, moves, reads: () => reads }
+}
+
+const NEVER = 2 ** 31 - 1 // the longest setInterval: no poll tick during the test
+
+t.test('a send failing with EADDRNOTAVAIL polls the interface at once', async (t) => {
+  const f = await addressFollower(t, PORT + 6, { interfacePollInterval: NEVER })
+  t.equal(f.reads(), 1, 'interface read once, at start')
+  const moved = new Promise((resolve) => f.beacon.once('address', resolve))
+  failNextSends(t, 'EADDRNOTAVAIL', 1)
+  await f.beacon.sendOnce(encodeBeacon({ uuid: randomBytes(16), port: 1 }))
+  if (!t.equal(f.reads(), 2, 'the failure read the interface again')) return
+  await moved
+  t.same(f.moves, ['127.0.0.2'], 'and the beacon moved to its new address')
+  t.equal(f.beacon.address, '127.0.0.2')
+  t.equal(f.beacon.stats.sendErrors, 1, 'the failed send is counted')
+  t.match(f.errors, [{ code: 'BEACON_SOCKET', message: /EADDRNOTAVAIL/ }], 'and reported as before')
+})
+
+t.test('several failures during one poll start no second poll', async (t) => {
+  // Two destinations, both failing: the second failure comes while the first poll is opening
+  // the new sender socket.
+  const f = await addressFollower(t, PORT + 7, { interfacePollInterval: NEVER, targets: [`127.0.0.1:${PORT + 7}`] })
+  const moved = new Promise((resolve) => f.beacon.once('address', resolve))
+  failNextSends(t, 'ENETUNREACH', 2)
+  await f.beacon.sendOnce(encodeBeacon({ uuid: randomBytes(16), port: 1 }))
+  t.equal(f.beacon.stats.sendErrors, 2, 'both sends failed')
+  if (!t.equal(f.reads(), 2, 'one poll')) return
+  await moved
+  t.same(f.moves, ['127.0.0.2'])
+})
+
+t.test('no immediate poll for other send errors, or with polling off', async (t) => {
+  const other = await addressFollower(t, PORT + 6, { interfacePollInterval: NEVER })
+  failNextSends(t, 'EMSGSIZE', 1)
+  await other.beacon.sendOnce(encodeBeacon({ uuid: randomBytes(16), port: 1 }))
+  t.equal(other.beacon.stats.sendErrors, 1)
+  t.equal(other.reads(), 1, 'EMSGSIZE says nothing about our address: no poll')
+
+  const off = await addressFollower(t, PORT + 7, { interfacePollInterval: 0 })
+  failNextSends(t, 'EADDRNOTAVAIL', 1)
+  await off.beacon.sendOnce(encodeBeacon({ uuid: randomBytes(16), port: 1 }))
+  t.equal(off.beacon.stats.sendErrors, 1)
+  t.equal(off.reads(), 1, 'interfacePollInterval 0: no poll')
+  t.same([...other.moves, ...off.moves], [], 'nobody moved')
 })

@@ -16,6 +16,18 @@ if (!avail.ok) {
   })
   t.teardown(() => hosts?.destroy())
   const peer = (host: TestHost, opts: object): Peer => startPeer(hosts.net, host, opts)
+  /** Moves A's address on its link from `from` to `to` (the same /24), as DHCP might. */
+  const moveAddress = (from: string, to: string): void => {
+    hosts.exec(hosts.a, ['ip', 'addr', 'del', `${from}/24`, 'dev', hosts.a.ifname])
+    hosts.exec(hosts.a, ['ip', 'addr', 'add', `${to}/24`, 'brd', '+', 'dev', hosts.a.ifname])
+  }
+  const moveAddressBack = (moved: string): void => {
+    try {
+      moveAddress(moved, hosts.a.address)
+    } catch {
+      // namespace removed at teardown anyway
+    }
+  }
 
   const modes: [string, (self: TestHost, other: TestHost) => object][] = [
     ['broadcast', (self) => ({ interface: self.ifname, mode: 'broadcast' })],
@@ -78,8 +90,7 @@ if (!avail.ok) {
       const newAddress = hosts.a.address.replace(/\.1$/, '.11')
       try {
         await until(() => sawFrom(pb, pa, hosts.a.address) && sawFrom(pa, pb), 'initial discovery', [pa, pb])
-        hosts.exec(hosts.a, ['ip', 'addr', 'del', `${hosts.a.address}/24`, 'dev', hosts.a.ifname])
-        hosts.exec(hosts.a, ['ip', 'addr', 'add', `${newAddress}/24`, 'brd', '+', 'dev', hosts.a.ifname])
+        moveAddress(hosts.a.address, newAddress)
         await until(() => pa.lines.some((l) => l.type === 'address' && l.address === newAddress), 'address event', [pa, pb])
         const heardBefore = beaconsFrom(pa, pb).length
         await until(() => sawFrom(pb, pa, newAddress), 'beacons from the new address', [pa, pb])
@@ -93,13 +104,30 @@ if (!avail.ok) {
         t.notOk(pb.lines.some((l) => l.type === 'error'), 'no errors at the other side')
       } finally {
         await stopPeers(pa, pb)
-        try {
-          hosts.exec(hosts.a, ['ip', 'addr', 'del', `${newAddress}/24`, 'dev', hosts.a.ifname])
-          hosts.exec(hosts.a, ['ip', 'addr', 'add', `${hosts.a.address}/24`, 'brd', '+', 'dev', hosts.a.ifname])
-        } catch {
-          // namespace removed at teardown anyway
-        }
+        moveAddressBack(newAddress)
       }
     })
   }
+
+  t.test('a send failing from the old address follows the new one at once', async (t) => {
+    // Polling once an hour: only the failed sends (ENETUNREACH from the socket bound to the
+    // address that went) can make A look at its interface again during this test.
+    const port = PORT + 3
+    const pa = peer(hosts.a, { port, interface: hosts.a.ifname, interfacePollInterval: 3_600_000 })
+    const pb = peer(hosts.b, { port, interface: hosts.b.ifname })
+    const newAddress = hosts.a.address.replace(/\.1$/, '.12')
+    try {
+      await until(() => sawFrom(pb, pa, hosts.a.address) && sawFrom(pa, pb), 'initial discovery', [pa, pb])
+      moveAddress(hosts.a.address, newAddress)
+      await until(() => pa.lines.some((l) => l.type === 'address' && l.address === newAddress), 'address event', [pa, pb])
+      await until(() => sawFrom(pb, pa, newAddress), 'beacons from the new address', [pa, pb])
+      const failed = pa.lines.findIndex((l) => l.type === 'error')
+      const moved = pa.lines.findIndex((l) => l.type === 'address')
+      t.ok(failed >= 0 && failed < moved, `the failed send was reported before the move: ${pa.lines[failed]?.message}`)
+      t.notOk(pa.lines.slice(moved).some((l) => l.type === 'error'), 'no errors after the move')
+    } finally {
+      await stopPeers(pa, pb)
+      moveAddressBack(newAddress)
+    }
+  })
 }
