@@ -81,7 +81,11 @@ export class Beacon extends EventEmitter<BeaconEvents> {
     this.sockets = sockets
     this.iface = iface
     this.destinations = destinations
-    if (this.opts.interfacePollInterval > 0) this.poller = new InterfacePoller(() => this.pollInterface(), this.opts.interfacePollInterval)
+    if (this.opts.interfacePollInterval > 0) {
+      const failed = (err: unknown): void =>
+        this.report(new BeaconError(BeaconErrorCode.SOCKET, `interface check failed: ${(err as Error).message}`, { cause: err }))
+      this.poller = new InterfacePoller(() => this.pollInterface(), this.opts.interfacePollInterval, failed)
+    }
     this.log(`beacon on ${iface.name} ${iface.address} port ${this.opts.port}, sending to ${this.destinations.map((d) => `${d.host}:${d.port}`).join(', ') || 'nobody'}`)
   }
 

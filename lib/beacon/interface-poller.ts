@@ -7,6 +7,7 @@ export class InterfacePoller {
   constructor(
     private readonly poll: () => Promise<void>,
     interval: number,
+    private readonly onError: (err: unknown) => void,
   ) {
     this.timer = setInterval(() => this.pollNow(), interval)
     this.timer.unref()
@@ -16,9 +17,12 @@ export class InterfacePoller {
   pollNow(): void {
     if (this.running) return
     this.running = true
-    void this.poll().finally(() => {
-      this.running = false
-    })
+    // A failed check (or an 'address' listener that throws) is reported, never left unhandled.
+    this.poll()
+      .catch(this.onError)
+      .finally(() => {
+        this.running = false
+      })
   }
 
   stop(): void {

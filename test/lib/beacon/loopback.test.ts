@@ -237,3 +237,22 @@ t.test('no immediate poll for other send errors, or with polling off', async (t)
   t.equal(off.reads(), 1, 'interfacePollInterval 0: no poll')
   t.same([...other.moves, ...off.moves], [], 'nobody moved')
 })
+
+t.test("an 'address' listener that throws is reported as an error, never an unhandled rejection", async (t) => {
+  const f = await addressFollower(t, PORT + 6, { interfacePollInterval: NEVER })
+  const unhandled: unknown[] = []
+  const onUnhandled = (reason: unknown): void => void unhandled.push(reason)
+  process.on('unhandledRejection', onUnhandled)
+  t.teardown(() => void process.off('unhandledRejection', onUnhandled))
+  f.beacon.once('address', () => {
+    throw new Error('listener bug')
+  })
+  const reported = new Promise<Error>((resolve) => f.beacon.on('error', (err) => /interface check/.test(err.message) && resolve(err)))
+  failNextSends(t, 'EADDRNOTAVAIL', 1)
+  await f.beacon.sendOnce(encodeBeacon({ uuid: randomBytes(16), port: 1 }))
+  const err = await reported
+  t.match(err, { code: 'BEACON_SOCKET', message: /listener bug/ })
+  await new Promise((r) => setImmediate(r))
+  t.same(unhandled, [], 'no unhandled rejection')
+  t.equal(f.beacon.address, '127.0.0.2', 'the move itself happened before the listener ran')
+})
