@@ -89,7 +89,14 @@ export class ZyreNode {
       this.endpoint = o.endpoint ?? endpointAt(beacon.interfaceInfo, inbox.port)
       beacon.subscribe(Buffer.from('ZRE'))
       beacon.ignore((p) => beaconHasUuid(p, this.uuid))
-      beacon.on('beacon', ({ address, payload }) => this.onBeacon(address, payload))
+      beacon.on('beacon', ({ address, payload }) => {
+        try {
+          this.onBeacon(address, payload)
+        } catch (err) {
+          // Our own bug must not escape into the dgram socket and end the process.
+          this.log(`error handling a beacon from ${address}: ${(err as Error).stack ?? err}`)
+        }
+      })
       beacon.on('address', (info) => void this.followAddress(info))
       beacon.publish(encodeBeacon({ uuid: this.uuid, port: inbox.port }))
     } catch (err) {
