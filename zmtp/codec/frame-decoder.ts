@@ -39,8 +39,8 @@ export class FrameDecoder {
   readonly maxFrames: number
 
   private readonly sink: FrameSink
-  // header assembly when a header straddles chunks
-  private readonly head = Buffer.alloc(9)
+  // header assembly when a header straddles chunks (made the first time one does)
+  private head: Buffer | undefined
   private headLen = 0
   // current frame whose body straddles chunks
   private flags = 0
@@ -142,14 +142,15 @@ export class FrameDecoder {
       } else {
         // header straddles chunks: collect its bytes
         if (this.headLen === 0) this.checkFlags(chunk[off]!)
-        const need = (this.headLen > 0 ? this.head[0]! : chunk[off]!) & FLAG_LONG ? 9 : 2
+        const head = (this.head ??= Buffer.alloc(9))
+        const need = (this.headLen > 0 ? head[0]! : chunk[off]!) & FLAG_LONG ? 9 : 2
         const take = Math.min(need - this.headLen, len - off)
-        chunk.copy(this.head, this.headLen, off, off + take)
+        chunk.copy(head, this.headLen, off, off + take)
         this.headLen += take
         off += take
         if (this.headLen < need) continue
-        flags = this.head[0]!
-        size = need === 2 ? this.head[1]! : this.longSize(this.head, 1)
+        flags = head[0]!
+        size = need === 2 ? head[1]! : this.longSize(head, 1)
         this.headLen = 0
       }
       this.checkFlags(flags)

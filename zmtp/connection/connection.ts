@@ -34,7 +34,8 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
   private state = State.Greeting
   private readonly greeting = new GreetingReader()
   private readonly decoder: FrameDecoder
-  private readonly input: InputGate
+  /** Made the first time input is paused. */
+  private input: InputGate | undefined
   private readonly handshake: Handshake
   private heartbeat: Heartbeat | undefined
   private readonly writer: StreamWriter
@@ -50,9 +51,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
     this.options = options
     this.isPubSide = options.socketType === 'PUB' || options.socketType === 'XPUB'
     this.decoder = new FrameDecoder(this, { maxMessageSize: options.maxMessageSize })
-    this.input = new InputGate(stream, this.decoder, this, (e) => this.onInputError(e))
     this.handshake = new Handshake(this, options)
-    // Listens to the stream's 'drain': made once nothing above can throw.
     this.writer = new StreamWriter(stream, options.writeHighWaterMark, this)
     stream.setNoDelay(true)
     stream.on('data', this.onData)
@@ -134,16 +133,17 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
    * also when called from a 'message' listener.
    */
   pauseInput(): void {
+    this.input ??= new InputGate(this.stream, this.decoder, this, (e) => this.onInputError(e))
     this.input.pause()
   }
 
   /** Resumes reading; held messages are delivered from a microtask, never inside this call. */
   resumeInput(): void {
-    this.input.resume()
+    this.input?.resume()
   }
 
   get isInputPaused(): boolean {
-    return this.input.paused
+    return this.input?.paused === true
   }
 
   get closed(): boolean {
@@ -162,8 +162,9 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
     this.peerInfo = peer
     this.use31 = peer.version.minor >= 1
     this.state = State.Ready
-    // RFC 37: PINGs are answered whatever our own settings; the Heartbeat only adds timers.
-    this.heartbeat = new Heartbeat(this, this.options.heartbeatInterval, this.options.heartbeatTimeout)
+    // RFC 37: PINGs are answered whatever our own settings; the Heartbeat only adds timers, so
+    // without our own interval it is made when a peer's PING first asks for a TTL.
+    if (this.options.heartbeatInterval > 0) this.startHeartbeat()
     // Checked first: a disabled debuglog call still costs its arguments, once per connection here.
     if (log.enabled) log('zmtp %s: ready, peer %s ZMTP %d.%d', this.options.address, peer.socketType, peer.version.major, peer.version.minor)
     this.emit('ready', peer)
@@ -220,7 +221,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
         const ping = decodePing(cmd.data)
         this.writer.addRaw(encodePong(ping.context))
         this.writer.scheduleFlush()
-        if (ping.ttl > 0) this.heartbeat?.peerTtl(ping.ttl * 100)
+        if (ping.ttl > 0) (this.heartbeat ?? this.startHeartbeat()).peerTtl(ping.ttl * 100)
         return
       }
       case 'PONG':
@@ -287,6 +288,11 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
 
   private readonly onStreamClose = (): void => {
     this.finish(undefined)
+  }
+
+  private startHeartbeat(): Heartbeat {
+    this.heartbeat = new Heartbeat(this, this.options.heartbeatInterval, this.options.heartbeatTimeout)
+    return this.heartbeat
   }
 
   private stopTimers(): void {

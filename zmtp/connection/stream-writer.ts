@@ -19,6 +19,7 @@ export class StreamWriter extends WriteBatcher {
   private readonly hwm: number
   private flushScheduled = false
   private needDrain = false
+  private listening = false
 
   constructor(
     private readonly stream: net.Socket,
@@ -28,7 +29,6 @@ export class StreamWriter extends WriteBatcher {
   ) {
     super()
     this.hwm = writeHighWaterMark ?? DEFAULT_HWM
-    stream.on('drain', this.checkDrain)
   }
 
   get bufferedAmount(): number {
@@ -45,6 +45,11 @@ export class StreamWriter extends WriteBatcher {
     }
     if (this.bufferedAmount > this.hwm) {
       this.needDrain = true
+      // The stream's 'drain' only matters from now on; most connections never get here.
+      if (!this.listening) {
+        this.listening = true
+        this.stream.on('drain', this.checkDrain)
+      }
       return false
     }
     return true

@@ -68,7 +68,8 @@ export class Connections {
   /** Count `stream` until it closes. */
   track(stream: net.Socket): void {
     this.liveStreams++
-    stream.once('close', () => {
+    // Once per stream, so a plain listener (cheaper than once()).
+    stream.on('close', () => {
       this.liveStreams--
       if (this.host.closed) this.maybeEnd()
     })

@@ -60,7 +60,8 @@ export class Dialer implements Outgoing {
     let connected = false
     // Errors before the Connection exists (ECONNREFUSED...) end in 'close' below.
     stream.on('error', (err) => debug('zmtp %s: %s: %s', this.host.type, address, err.message))
-    stream.once('connect', () => {
+    // 'connect' and 'close' come once per stream: plain listeners are cheaper than once().
+    stream.on('connect', () => {
       connected = true
       if (this.stopped && !this.flushOnClose) {
         stream.destroy()
@@ -70,7 +71,7 @@ export class Dialer implements Outgoing {
       this.host.events.publish({ type: 'connect', address: this.endpoint })
       this.connections.open(stream, address, this)
     })
-    stream.once('close', () => {
+    stream.on('close', () => {
       if (!connected && this.stream === stream) {
         this.stream = undefined
         this.scheduleReconnect()

@@ -26,7 +26,8 @@ export type SocketEventOfType<T extends SocketEventType> = Extract<SocketEvent, 
 const MAX_QUEUED = 1000
 
 export class Observer {
-  private readonly emitter = new EventEmitter()
+  /** Made by the first on(): most sockets are never observed in emitter mode. */
+  private emitter: EventEmitter | undefined
   private readonly queue: SocketEvent[] = []
   private waiter: { resolve: (e: IteratorResult<SocketEvent, undefined>) => void } | undefined
   private emitterMode = false
@@ -39,12 +40,13 @@ export class Observer {
   on<T extends SocketEventType>(type: T, listener: (event: SocketEventOfType<T>) => void): this {
     this.emitterMode = true
     this.queue.length = 0
+    this.emitter ??= new EventEmitter()
     this.emitter.on(type, listener as (e: SocketEvent) => void)
     return this
   }
 
   off<T extends SocketEventType>(type: T, listener: (event: SocketEventOfType<T>) => void): this {
-    this.emitter.off(type, listener as (e: SocketEvent) => void)
+    this.emitter?.off(type, listener as (e: SocketEvent) => void)
     return this
   }
 
@@ -63,7 +65,7 @@ export class Observer {
   publish(event: SocketEvent): void {
     if (this.ended) return
     // A throwing listener is the app's bug; it must not break the socket's internals.
-    if (this.emitter.listenerCount(event.type) > 0) {
+    if (this.emitter !== undefined && this.emitter.listenerCount(event.type) > 0) {
       try {
         this.emitter.emit(event.type, event)
       } catch (err) {

@@ -1,13 +1,13 @@
 // A FIFO ring buffer: O(1) push/shift without Array#shift's copying, grows by doubling.
-// Callers bound it (high-water marks); the ring itself only stores.
+// Callers bound it (high-water marks); the ring itself only stores. Its storage is made on the
+// first push: a socket has two per peer and many peers never queue anything.
+const FIRST_CAPACITY = 16
+const NONE: never[] = []
+
 export class RingQueue<T> {
-  private items: (T | undefined)[]
+  private items: (T | undefined)[] = NONE
   private head = 0
   private count = 0
-
-  constructor(initialCapacity = 16) {
-    this.items = new Array(initialCapacity)
-  }
 
   get length(): number {
     return this.count
@@ -33,13 +33,13 @@ export class RingQueue<T> {
   }
 
   clear(): void {
-    this.items = new Array(16)
+    this.items = NONE
     this.head = 0
     this.count = 0
   }
 
   private grow(): void {
-    const next = new Array<T | undefined>(this.items.length * 2)
+    const next = new Array<T | undefined>(Math.max(FIRST_CAPACITY, this.items.length * 2))
     for (let i = 0; i < this.count; i++) next[i] = this.items[(this.head + i) % this.items.length]
     this.items = next
     this.head = 0
