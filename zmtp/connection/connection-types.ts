@@ -42,6 +42,19 @@ export interface ConnectionOptions {
   metadata?: Map<string, Buffer>
 }
 
+/**
+ * Told of a Connection's events directly, before any listener: the socket layer's line to each of
+ * its connections, cheaper than a listener per event per connection. `close` carries the error
+ * that ended the connection, if any ('error' has no call of its own).
+ */
+export interface ConnectionHandler {
+  ready(peer: PeerInfo): void
+  message(frames: Buffer[]): void
+  subscribe(topic: Buffer, on: boolean): void
+  drain(): void
+  close(err: ZmtpError | undefined): void
+}
+
 export interface ConnectionEvents {
   ready: [peer: PeerInfo]
   message: [frames: Buffer[]]

@@ -11,7 +11,7 @@ import type { SocketTypeName } from '../socket-type.ts'
 import { FrameDecoder, type FrameSink } from '../codec/frame-decoder.ts'
 import { encodeGreeting } from '../codec/greeting.ts'
 import { encodeCancel, encodeError, encodePing, encodePong, encodeSubscribe, decodeError, decodePing, decodePong, parseCommand } from '../codec/commands.ts'
-import type { ConnectionEvents, ConnectionOptions, PeerInfo } from './connection-types.ts'
+import type { ConnectionEvents, ConnectionHandler, ConnectionOptions, PeerInfo } from './connection-types.ts'
 import { GreetingReader } from './greeting-reader.ts'
 import { InputGate } from './input-gate.ts'
 import { StreamWriter } from './stream-writer.ts'
@@ -21,7 +21,7 @@ import { Handshake, type HandshakeHost } from './handshake.ts'
 const log = debuglog('zyre')
 
 export type { SocketTypeName } from '../socket-type.ts'
-export type { ConnectionEvents, ConnectionOptions, PeerInfo } from './connection-types.ts'
+export type { ConnectionEvents, ConnectionHandler, ConnectionOptions, PeerInfo } from './connection-types.ts'
 
 const enum State { Greeting, Handshake, Ready, Closing, Closed }
 
@@ -31,6 +31,7 @@ const LINGER_MS = 2000
 export class Connection extends EventEmitter<ConnectionEvents> implements FrameSink, HeartbeatHost, HandshakeHost {
   private readonly stream: net.Socket
   readonly options: ConnectionOptions
+  private readonly handler: ConnectionHandler | undefined
   private state = State.Greeting
   private readonly greeting = new GreetingReader()
   private readonly decoder: FrameDecoder
@@ -45,10 +46,12 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
   /** Chunks received; heartbeat timers compare it to detect liveness. */
   rx = 0
 
-  constructor(stream: net.Socket, options: ConnectionOptions) {
+  /** `handler`, if given, is told of every event before the listeners are. */
+  constructor(stream: net.Socket, options: ConnectionOptions, handler?: ConnectionHandler) {
     super()
     this.stream = stream
     this.options = options
+    this.handler = handler
     this.isPubSide = options.socketType === 'PUB' || options.socketType === 'XPUB'
     this.decoder = new FrameDecoder(this, { maxMessageSize: options.maxMessageSize })
     this.handshake = new Handshake(this, options)
@@ -118,7 +121,13 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
     this.finish(err)
   }
 
-  // ---- HandshakeHost / HeartbeatHost -------------------------------------------------------
+  // ---- HandshakeHost / HeartbeatHost / StreamWriterHost ------------------------------------
+
+  /** Back under the write mark after send() returned false. */
+  drained(): void {
+    this.handler?.drain()
+    this.emit('drain')
+  }
 
   /** Handshake writes go straight out (they are few and must precede any data). */
   write(buf: Buffer): void {
@@ -167,6 +176,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
     if (this.options.heartbeatInterval > 0) this.startHeartbeat()
     // Checked first: a disabled debuglog call still costs its arguments, once per connection here.
     if (log.enabled) log('zmtp %s: ready, peer %s ZMTP %d.%d', this.options.address, peer.socketType, peer.version.major, peer.version.minor)
+    this.handler?.ready(peer)
     this.emit('ready', peer)
   }
 
@@ -201,10 +211,11 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
       const f = frames[0]!
       // ZMTP 3.0 subscriptions, still sent this way by many 3.1 peers (libzmq included)
       if (f.length > 0 && (f[0] === 1 || f[0] === 0)) {
-        this.emit('subscribe', f.subarray(1), f[0] === 1)
+        this.subscribed(f.subarray(1), f[0] === 1)
         return
       }
     }
+    this.handler?.message(frames)
     this.emit('message', frames)
   }
 
@@ -229,7 +240,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
         return
       case 'SUBSCRIBE':
       case 'CANCEL':
-        if (this.isPubSide) this.emit('subscribe', cmd.data, cmd.name === 'SUBSCRIBE')
+        if (this.isPubSide) this.subscribed(cmd.data, cmd.name === 'SUBSCRIBE')
         return
       case 'ERROR':
         throw new ZmtpError('ZMTP_PEER_ERROR', `peer sent ERROR: ${decodeError(cmd.data)}`)
@@ -307,7 +318,13 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
     this.decoder.stop()
     this.handshake.stop()
     if (err !== undefined && this.listenerCount('error') > 0) this.emit('error', err)
+    this.handler?.close(err)
     this.emit('close', err)
+  }
+
+  private subscribed(topic: Buffer, on: boolean): void {
+    this.handler?.subscribe(topic, on)
+    this.emit('subscribe', topic, on)
   }
 }
 

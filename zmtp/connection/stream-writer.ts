@@ -12,7 +12,7 @@ const DEFAULT_HWM = 1024 * 1024
 export interface StreamWriterHost {
   /** 'drain' is only emitted while the connection is ready. */
   readonly isReady: boolean
-  emit(event: 'drain'): boolean
+  drained(): void
 }
 
 export class StreamWriter extends WriteBatcher {
@@ -85,7 +85,7 @@ export class StreamWriter extends WriteBatcher {
   private readonly checkDrain = (): void => {
     if (this.needDrain && this.host.isReady && this.bufferedAmount <= this.hwm) {
       this.needDrain = false
-      this.host.emit('drain')
+      this.host.drained()
     }
   }
 }

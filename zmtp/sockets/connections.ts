@@ -1,15 +1,12 @@
 // Every Connection of one socket, from its stream to its close: made with the socket's options,
-// hooked to a Pipe once the handshake is done (and unhooked when it goes), closed with linger,
-// and the count of live streams behind the socket's 'end' event.
+// hooked to a Pipe once the handshake is done (and unhooked when it goes: connection-link.ts),
+// closed with linger, and the count of live streams behind the socket's 'end' event.
 import type * as net from 'node:net'
-import { debuglog } from 'node:util'
-import { ZmtpErrorCode, type ZmtpError } from '../errors.ts'
+import { ConnectionLink, type LinkOwner } from './connection-link.ts'
 import type { Observer } from './observer.ts'
 import { toRoutingId, type SocketOptions } from './options.ts'
-import { Pipe, type PipeOwner } from './pipe.ts'
-import { Connection, type ConnectionOptions, type PeerInfo, type SocketTypeName } from './wire.ts'
-
-const debug = debuglog('zyre')
+import type { Pipe, PipeOwner } from './pipe.ts'
+import type { Connection, ConnectionOptions, SocketTypeName } from './wire.ts'
 
 /** The socket as its connections see it: options read when a connection is made, and events. */
 export interface ConnectionsHost extends PipeOwner {
@@ -52,7 +49,7 @@ export interface Outgoing {
   lost(conn: Connection): void
 }
 
-export class Connections {
+export class Connections implements LinkOwner {
   /** Accepted connections still in their handshake. */
   private readonly handshaking = new Set<Connection>()
   private readonly lingering = new Set<Connection>()
@@ -61,8 +58,8 @@ export class Connections {
   private ended = false
 
   constructor(
-    private readonly host: ConnectionsHost,
-    private readonly pipes: PipeEvents,
+    readonly host: ConnectionsHost,
+    readonly pipes: PipeEvents,
   ) {}
 
   /** Count `stream` until it closes. */
@@ -84,10 +81,18 @@ export class Connections {
 
   /** A Connection over `stream` (accepted, or made by `out`), hooked up to its pipe. */
   open(stream: net.Socket, address: string, out: Outgoing | undefined): void {
-    const conn = new Connection(stream, this.connectionOptions(address))
+    const { conn } = new ConnectionLink(this, stream, this.connectionOptions(address), out)
     if (out === undefined) this.handshaking.add(conn)
     else out.connection = conn
-    this.wire(conn, stream, out)
+  }
+
+  handshakeOver(conn: Connection): void {
+    this.handshaking.delete(conn)
+  }
+
+  closed(conn: Connection): void {
+    this.handshaking.delete(conn)
+    this.lingering.delete(conn)
   }
 
   private connectionOptions(address: string): ConnectionOptions {
@@ -114,69 +119,6 @@ export class Connections {
     return options
   }
 
-  private wire(conn: Connection, stream: net.Socket, out: Outgoing | undefined): void {
-    const host = this.host
-    const pipes = this.pipes
-    let pipe: Pipe | undefined
-    let error: ZmtpError | undefined
-    conn.on('ready', (peer: PeerInfo) => {
-      this.handshaking.delete(conn)
-      if (host.closed && (out === undefined || out.pipe.pendingOut === 0)) {
-        conn.destroy()
-        return
-      }
-      const p = out?.pipe ?? new Pipe(host, peer.address, false)
-      p.forcedRoutingId = out?.routingId
-      p.attach(conn, stream, peer)
-      if (out === undefined) pipes.added(p)
-      if (!pipes.ready(p)) {
-        debug('zmtp %s: refused peer %s', host.type, peer.address)
-        p.detach()
-        if (out === undefined) pipes.removed(p)
-        conn.close()
-        return
-      }
-      pipe = p
-      host.events.publish({ type: 'handshake', address: peer.address })
-      if (host.closed) {
-        // Closing with linger: the handshake finished, deliver what was queued, then go.
-        p.flushAll()
-        this.lingerClose(conn)
-        return
-      }
-      p.flushQueued()
-    })
-    conn.on('message', (frames: Buffer[]) => {
-      if (pipe !== undefined) pipes.message(pipe, frames)
-    })
-    conn.on('subscribe', (topic: Buffer, on: boolean) => {
-      if (pipe !== undefined) pipes.subscribe(pipe, topic, on)
-    })
-    conn.on('drain', () => pipe?.onDrain())
-    conn.on('error', (err: ZmtpError) => {
-      error = err
-    })
-    conn.on('close', (err?: ZmtpError) => {
-      this.handshaking.delete(conn)
-      this.lingering.delete(conn)
-      const e = err ?? error
-      const address = pipe?.address ?? conn.peer?.address ?? out?.endpoint ?? conn.address
-      if (pipe === undefined && e !== undefined && !conn.isReady) {
-        host.events.publish({ type: handshakeErrorType(e), address, error: e })
-      }
-      if (pipe !== undefined) {
-        const p = pipe
-        pipe = undefined
-        pipes.gone(p)
-        p.detach()
-        if (out === undefined) pipes.removed(p)
-        if (e !== undefined) host.events.publish({ type: 'disconnect', address, error: e })
-        else host.events.publish({ type: 'disconnect', address })
-      }
-      out?.lost(conn)
-    })
-  }
-
   /** Close `conn` of `pipe`: at once with linger 0, else after handing it what `pipe` queued. */
   close(conn: Connection, pipe: Pipe): void {
     if (this.host.linger === 0) {
@@ -188,7 +130,7 @@ export class Connections {
   }
 
   /** Graceful close bounded by `linger` (ms; -1 = as long as it takes). */
-  private lingerClose(conn: Connection): void {
+  lingerClose(conn: Connection): void {
     conn.close()
     if (this.host.linger > 0) {
       this.lingering.add(conn)
@@ -202,10 +144,4 @@ export class Connections {
     for (const c of this.handshaking) c.destroy()
     this.handshaking.clear()
   }
-}
-
-function handshakeErrorType(err: ZmtpError): 'handshake:error:protocol' | 'handshake:error:auth' | 'handshake:error:other' {
-  if (err.code === ZmtpErrorCode.AUTH_FAILED) return 'handshake:error:auth'
-  if (err.code === ZmtpErrorCode.HANDSHAKE_TIMEOUT || err.code === ZmtpErrorCode.PEER_ERROR) return 'handshake:error:other'
-  return err.code.startsWith('ZMTP_') ? 'handshake:error:protocol' : 'handshake:error:other'
 }

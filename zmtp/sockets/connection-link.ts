@@ -1,0 +1,105 @@
+// One Connection as its socket sees it: the pipe it feeds once its handshake is done, and what
+// each of its events does to the socket's routing and events. One object per connection, told of
+// the events directly (ConnectionHandler) rather than through a listener per event.
+import type * as net from 'node:net'
+import { debuglog } from 'node:util'
+import { ZmtpErrorCode, type ZmtpError } from '../errors.ts'
+import type { ConnectionsHost, Outgoing, PipeEvents } from './connections.ts'
+import { Pipe } from './pipe.ts'
+import { Connection, type ConnectionHandler, type ConnectionOptions, type PeerInfo } from './wire.ts'
+
+const debug = debuglog('zyre')
+
+/** The socket's bookkeeping of its connections, as a link needs it. */
+export interface LinkOwner {
+  readonly host: ConnectionsHost
+  readonly pipes: PipeEvents
+  /** `conn` is past its handshake (or closed). */
+  handshakeOver(conn: Connection): void
+  /** `conn` closed: forget it. */
+  closed(conn: Connection): void
+  /** Graceful close bounded by the socket's linger. */
+  lingerClose(conn: Connection): void
+}
+
+export class ConnectionLink implements ConnectionHandler {
+  readonly conn: Connection
+  private pipe: Pipe | undefined
+
+  constructor(
+    private readonly owner: LinkOwner,
+    private readonly stream: net.Socket,
+    options: ConnectionOptions,
+    private readonly out: Outgoing | undefined,
+  ) {
+    this.conn = new Connection(stream, options, this)
+  }
+
+  ready(peer: PeerInfo): void {
+    const { owner, conn, out } = this
+    const host = owner.host
+    owner.handshakeOver(conn)
+    if (host.closed && (out === undefined || out.pipe.pendingOut === 0)) {
+      conn.destroy()
+      return
+    }
+    const p = out?.pipe ?? new Pipe(host, peer.address, false)
+    p.forcedRoutingId = out?.routingId
+    p.attach(conn, this.stream, peer)
+    if (out === undefined) owner.pipes.added(p)
+    if (!owner.pipes.ready(p)) {
+      debug('zmtp %s: refused peer %s', host.type, peer.address)
+      p.detach()
+      if (out === undefined) owner.pipes.removed(p)
+      conn.close()
+      return
+    }
+    this.pipe = p
+    host.events.publish({ type: 'handshake', address: peer.address })
+    if (host.closed) {
+      // Closing with linger: the handshake finished, deliver what was queued, then go.
+      p.flushAll()
+      owner.lingerClose(conn)
+      return
+    }
+    p.flushQueued()
+  }
+
+  message(frames: Buffer[]): void {
+    if (this.pipe !== undefined) this.owner.pipes.message(this.pipe, frames)
+  }
+
+  subscribe(topic: Buffer, on: boolean): void {
+    if (this.pipe !== undefined) this.owner.pipes.subscribe(this.pipe, topic, on)
+  }
+
+  drain(): void {
+    this.pipe?.onDrain()
+  }
+
+  close(err: ZmtpError | undefined): void {
+    const { owner, conn, out } = this
+    const host = owner.host
+    owner.closed(conn)
+    const address = this.pipe?.address ?? conn.peer?.address ?? out?.endpoint ?? conn.address
+    if (this.pipe === undefined && err !== undefined && !conn.isReady) {
+      host.events.publish({ type: handshakeErrorType(err), address, error: err })
+    }
+    if (this.pipe !== undefined) {
+      const p = this.pipe
+      this.pipe = undefined
+      owner.pipes.gone(p)
+      p.detach()
+      if (out === undefined) owner.pipes.removed(p)
+      if (err !== undefined) host.events.publish({ type: 'disconnect', address, error: err })
+      else host.events.publish({ type: 'disconnect', address })
+    }
+    out?.lost(conn)
+  }
+}
+
+function handshakeErrorType(err: ZmtpError): 'handshake:error:protocol' | 'handshake:error:auth' | 'handshake:error:other' {
+  if (err.code === ZmtpErrorCode.AUTH_FAILED) return 'handshake:error:auth'
+  if (err.code === ZmtpErrorCode.HANDSHAKE_TIMEOUT || err.code === ZmtpErrorCode.PEER_ERROR) return 'handshake:error:other'
+  return err.code.startsWith('ZMTP_') ? 'handshake:error:protocol' : 'handshake:error:other'
+}
