@@ -33,11 +33,12 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
   readonly options: ConnectionOptions
   private readonly handler: ConnectionHandler | undefined
   private state = State.Greeting
-  private readonly greeting = new GreetingReader()
+  // Both dropped once done with, so a long-lived connection does not keep them.
+  private greeting: GreetingReader | undefined = new GreetingReader()
+  private handshake: Handshake | undefined
   private readonly decoder: FrameDecoder
   /** Made the first time input is paused. */
   private input: InputGate | undefined
-  private readonly handshake: Handshake
   private heartbeat: Heartbeat | undefined
   private readonly writer: StreamWriter
   private readonly isPubSide: boolean
@@ -54,13 +55,14 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
     this.handler = handler
     this.isPubSide = options.socketType === 'PUB' || options.socketType === 'XPUB'
     this.decoder = new FrameDecoder(this, { maxMessageSize: options.maxMessageSize })
-    this.handshake = new Handshake(this, options)
+    const handshake = new Handshake(this, options)
+    this.handshake = handshake
     this.writer = new StreamWriter(stream, options.writeHighWaterMark, this)
     stream.setNoDelay(true)
     stream.on('data', this.onData)
     stream.on('error', this.onStreamError)
     stream.on('close', this.onStreamClose)
-    this.handshake.startTimer()
+    handshake.startTimer()
     // Our whole greeting goes out at once; the peer's is parsed whatever way it arrives.
     stream.write(ourGreeting(options))
   }
@@ -167,7 +169,8 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
 
   handshakeDone(peer: PeerInfo): void {
     if (this.state !== State.Handshake) return
-    this.handshake.stopTimer()
+    this.handshake!.stopTimer()
+    this.handshake = undefined
     this.peerInfo = peer
     this.use31 = peer.version.minor >= 1
     this.state = State.Ready
@@ -223,7 +226,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
     const cmd = parseCommand(body)
     if (this.state === State.Handshake) {
       if (cmd.name === 'PING' || cmd.name === 'PONG') throw new ZmtpError('ZMTP_UNEXPECTED_COMMAND', `${cmd.name} during the handshake`)
-      this.handshake.onCommand(cmd.name, cmd.data)
+      this.handshake!.onCommand(cmd.name, cmd.data)
       return
     }
     if (this.state !== State.Ready) return
@@ -284,11 +287,13 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
 
   /** Consumes greeting bytes; returns what follows the greeting in this chunk. */
   private readGreeting(chunk: Buffer): Buffer {
-    const take = this.greeting.read(chunk)
-    if (!this.greeting.complete) return EMPTY
-    const g = this.greeting.decode()
+    const reader = this.greeting!
+    const take = reader.read(chunk)
+    if (!reader.complete) return EMPTY
+    const g = reader.decode()
+    this.greeting = undefined
     this.state = State.Handshake
-    this.handshake.onGreeting(g)
+    this.handshake!.onGreeting(g)
     return chunk.subarray(take)
   }
 
@@ -307,7 +312,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
   }
 
   private stopTimers(): void {
-    this.handshake.stopTimer()
+    this.handshake?.stopTimer()
     this.heartbeat?.stop()
   }
 
@@ -316,7 +321,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
     this.state = State.Closed
     this.stopTimers()
     this.decoder.stop()
-    this.handshake.stop()
+    this.handshake?.stop()
     if (err !== undefined && this.listenerCount('error') > 0) this.emit('error', err)
     this.handler?.close(err)
     this.emit('close', err)

@@ -50,9 +50,8 @@ export interface Outgoing {
 }
 
 export class Connections implements LinkOwner {
-  /** Accepted connections still in their handshake. */
-  private readonly handshaking = new Set<Connection>()
-  private readonly lingering = new Set<Connection>()
+  /** Accepted connections still in their handshake (made on the first accept). */
+  private handshaking: Set<Connection> | undefined
   /** Streams not yet closed: 'end' is published once the socket is closed and this is 0. */
   private liveStreams = 0
   private ended = false
@@ -82,17 +81,16 @@ export class Connections implements LinkOwner {
   /** A Connection over `stream` (accepted, or made by `out`), hooked up to its pipe. */
   open(stream: net.Socket, address: string, out: Outgoing | undefined): void {
     const { conn } = new ConnectionLink(this, stream, this.connectionOptions(address), out)
-    if (out === undefined) this.handshaking.add(conn)
+    if (out === undefined) (this.handshaking ??= new Set()).add(conn)
     else out.connection = conn
   }
 
   handshakeOver(conn: Connection): void {
-    this.handshaking.delete(conn)
+    this.handshaking?.delete(conn)
   }
 
   closed(conn: Connection): void {
-    this.handshaking.delete(conn)
-    this.lingering.delete(conn)
+    this.handshaking?.delete(conn)
   }
 
   private connectionOptions(address: string): ConnectionOptions {
@@ -133,7 +131,6 @@ export class Connections implements LinkOwner {
   lingerClose(conn: Connection): void {
     conn.close()
     if (this.host.linger > 0) {
-      this.lingering.add(conn)
       const timer = setTimeout(() => conn.destroy(), this.host.linger)
       conn.once('close', () => clearTimeout(timer))
     }
@@ -141,7 +138,8 @@ export class Connections implements LinkOwner {
 
   /** Socket closed: accepted peers still handshaking are dropped. */
   destroyHandshaking(): void {
-    for (const c of this.handshaking) c.destroy()
-    this.handshaking.clear()
+    const handshaking = this.handshaking
+    this.handshaking = undefined
+    for (const c of handshaking ?? []) c.destroy()
   }
 }

@@ -22,8 +22,9 @@ export interface EndpointsHost extends ConnectionsHost, DialerHost {
 }
 
 export class Endpoints {
-  private readonly listeners = new Map<string, Listener>()
-  private readonly dialers = new Map<string, Dialer>()
+  // Made on first use: most sockets only bind or only connect.
+  private listeners: Map<string, Listener> | undefined
+  private dialers: Map<string, Dialer> | undefined
   private readonly connections: Connections
 
   constructor(
@@ -37,7 +38,7 @@ export class Endpoints {
     this.assertOpen()
     const host = this.host
     const ep = parseEndpoint(endpoint)
-    if (this.listeners.has(endpoint)) throw new ZmtpError(ZmtpErrorCode.EADDRINUSE, `Already bound to ${endpoint}`)
+    if (this.listeners?.has(endpoint) === true) throw new ZmtpError(ZmtpErrorCode.EADDRINUSE, `Already bound to ${endpoint}`)
     let listener: Listener
     try {
       listener = await listen(ep, (stream, address) => this.accept(stream, address), { ipv6: host.ipv6, backlog: host.backlog })
@@ -49,6 +50,7 @@ export class Endpoints {
       await listener.close()
       throw new ZmtpError(ZmtpErrorCode.ETERM, 'Socket closed during bind')
     }
+    this.listeners ??= new Map()
     this.listeners.set(endpoint, listener)
     if (listener.endpoint !== endpoint) this.listeners.set(listener.endpoint, listener)
     host.lastEndpoint = listener.endpoint
@@ -57,9 +59,10 @@ export class Endpoints {
 
   async unbind(endpoint: string): Promise<void> {
     this.assertOpen()
-    const listener = this.listeners.get(endpoint)
-    if (listener === undefined) throw new ZmtpError(ZmtpErrorCode.ENOENT, `Not bound to ${endpoint}`)
-    for (const [k, l] of this.listeners) if (l === listener) this.listeners.delete(k)
+    const listeners = this.listeners
+    const listener = listeners?.get(endpoint)
+    if (listeners === undefined || listener === undefined) throw new ZmtpError(ZmtpErrorCode.ENOENT, `Not bound to ${endpoint}`)
+    for (const [k, l] of listeners) if (l === listener) listeners.delete(k)
     await listener.close()
     this.host.events.publish({ type: 'close', address: listener.endpoint })
   }
@@ -70,6 +73,7 @@ export class Endpoints {
     if (ep.transport === 'tcp' && (ep.host === '*' || ep.port === 0)) {
       throw new ZmtpError(ZmtpErrorCode.EINVAL, `Cannot connect to ${endpoint}`)
     }
+    this.dialers ??= new Map()
     if (this.dialers.has(endpoint)) return
     const pipe = new Pipe(this.host, endpoint, true)
     const d = new Dialer(this.host, this.connections, endpoint, ep, pipe, toRoutingId(options.routingId))
@@ -80,9 +84,9 @@ export class Endpoints {
 
   disconnect(endpoint: string): void {
     this.assertOpen()
-    const d = this.dialers.get(endpoint)
+    const d = this.dialers?.get(endpoint)
     if (d === undefined) throw new ZmtpError(ZmtpErrorCode.ENOENT, `Not connected to ${endpoint}`)
-    this.dialers.delete(endpoint)
+    this.dialers!.delete(endpoint)
     d.disconnect()
     this.pipes.removed(d.pipe)
   }
@@ -104,14 +108,14 @@ export class Endpoints {
    * ready connections of `pipes` (with linger). 'end' follows once every stream is closed.
    */
   close(pipes: readonly Pipe[]): void {
-    const closedListeners = new Set<Listener>(this.listeners.values())
-    this.listeners.clear()
+    const closedListeners = new Set<Listener>(this.listeners?.values())
+    this.listeners = undefined
     for (const l of closedListeners) {
       l.close().catch(() => {})
       this.host.events.publish({ type: 'close', address: l.endpoint })
     }
-    for (const d of this.dialers.values()) d.close()
-    this.dialers.clear()
+    for (const d of this.dialers?.values() ?? []) d.close()
+    this.dialers = undefined
     this.connections.destroyHandshaking()
     for (const p of pipes.slice()) {
       if (p.connection !== undefined && p.connection.isReady) this.connections.close(p.connection, p)
