@@ -134,8 +134,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
   /** Handshake writes go straight out (they are few and must precede any data). */
   write(buf: Buffer): void {
     if (this.state === State.Closing || this.state === State.Closed) return
-    this.writer.addRaw(buf)
-    this.writer.flush()
+    this.writer.writeNow(buf)
   }
 
   /**

@@ -62,6 +62,16 @@ export class StreamWriter extends WriteBatcher {
     setImmediate(this.onFlushTick)
   }
 
+  /** Write `buf` now, after whatever is queued. Alone it goes out as it is: no copy, no slab. */
+  writeNow(buf: Buffer): void {
+    if (!this.isEmpty) {
+      this.addRaw(buf)
+      this.flush()
+    } else if (!this.stream.destroyed) {
+      this.stream.write(buf)
+    }
+  }
+
   /** Write what is queued now. */
   flush(): void {
     if (this.isEmpty) return
