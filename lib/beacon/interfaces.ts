@@ -4,7 +4,7 @@
 // can be tested and re-run when addresses change.
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os'
 import { readFileSync } from 'node:fs'
-import { isIP } from 'node:net'
+import { isIPv4, isIPv6 } from 'node:net'
 import { BeaconError, BeaconErrorCode } from './errors.ts'
 
 export type InterfaceTable = NodeJS.Dict<NetworkInterfaceInfo[]>
@@ -91,7 +91,7 @@ export function resolveInterface(
     }
     return fail(`no up, non-internal ${family} interface${family === 'IPv4' ? ' with a broadcast address' : ''} found`)
   }
-  if (isIP(spec)) {
+  if (isAddress(spec)) {
     const wanted = spec.toLowerCase()
     for (const name of names) {
       for (const info of table[name] ?? []) {
@@ -131,4 +131,12 @@ export function hasMulticastFlag(name: string): boolean | undefined {
   } catch {
     return undefined
   }
+}
+
+/**
+ * Whether an interface spec is an address rather than a name. Node's IPv6 check compiles a large
+ * regular expression on first use (3 ms or more at start-up): only strings with a colon need it.
+ */
+function isAddress(spec: string): boolean {
+  return isIPv4(spec) || (spec.includes(':') && isIPv6(spec))
 }
