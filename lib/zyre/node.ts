@@ -10,7 +10,8 @@ import { beaconHasUuid, decodeBeacon, encodeBeacon } from '../beacon/payload.ts'
 import type { ZyreEvent } from './events.ts'
 import { ZyreError, ZyreErrorCode } from './errors.ts'
 import type { ResolvedZyreOptions } from './options.ts'
-import type { Outgoing, Peer } from './peer.ts'
+import { encode } from '../../codecs/generated/zre-msg.ts'
+import type { Peer } from './peer.ts'
 import { PeerMesh } from './peer-mesh.ts'
 import { PeerMessages } from './peer-messages.ts'
 import { Inbox } from './inbox.ts'
@@ -31,6 +32,8 @@ export class ZyreNode {
   private endpoint = ''
   private reaper: NodeJS.Timeout | undefined
   private running = false
+  /** Our HELLO, encoded once until the endpoint or our groups change. */
+  private helloFrames: Buffer[] | undefined
 
   constructor(
     private readonly opts: ResolvedZyreOptions,
@@ -87,6 +90,7 @@ export class ZyreNode {
     try {
       await inbox.open(beacon.interfaceInfo)
       this.endpoint = o.endpoint ?? endpointAt(beacon.interfaceInfo, inbox.port)
+      this.helloFrames = undefined
       beacon.subscribe(Buffer.from('ZRE'))
       beacon.ignore((p) => beaconHasUuid(p, this.uuid))
       beacon.on('beacon', ({ address, payload }) => {
@@ -123,6 +127,7 @@ export class ZyreNode {
     const port = await inbox.follow(info)
     if (port === undefined || !this.running || this.inbox !== inbox) return
     if (this.opts.endpoint === undefined) this.endpoint = endpointAt(info, port)
+    this.helloFrames = undefined
     if (port !== before) this.beacon?.publish(encodeBeacon({ uuid: this.uuid, port }))
     this.log(`address changed: now at ${this.endpoint}`)
   }
@@ -171,6 +176,7 @@ export class ZyreNode {
     if (this.ownGroups.has(group)) return
     this.ownGroups.add(group)
     this.status = (this.status + 1) & 0xff
+    this.helloFrames = undefined
     this.mesh.sendAll({ type: 'JOIN', group, status: this.status })
   }
 
@@ -179,6 +185,7 @@ export class ZyreNode {
     if (!this.ownGroups.has(group)) return
     this.ownGroups.delete(group)
     this.status = (this.status + 1) & 0xff
+    this.helloFrames = undefined
     this.mesh.sendAll({ type: 'LEAVE', group, status: this.status })
   }
 
@@ -256,15 +263,17 @@ export class ZyreNode {
   }
 
   /** The HELLO that opens every connection to a new peer: the headers are always sent, even empty. */
-  private hello(): Outgoing {
-    return {
+  private hello(): Buffer[] {
+    this.helloFrames ??= encode({
       type: 'HELLO',
+      sequence: 1,
       endpoint: this.endpoint,
       groups: [...this.ownGroups],
       status: this.status,
       name: this.name,
-      headers: new Map(this.opts.headers),
-    }
+      headers: this.opts.headers,
+    })
+    return this.helloFrames
   }
 
   private requireRunning(): void {

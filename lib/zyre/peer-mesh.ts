@@ -15,8 +15,8 @@ export interface MeshOwner {
   readonly factory: SocketFactory
   /** The endpoint we advertise: never dialled, it is ourselves. */
   ownEndpoint(): string
-  /** The HELLO that opens every new peer connection. */
-  hello(): Outgoing
+  /** The HELLO that opens every new peer connection, encoded (sequence 1). */
+  hello(): Buffer[]
   emit(event: ZyreEvent): void
   warn(err: ZyreError): void
   log(line: string): void
@@ -49,7 +49,7 @@ export class PeerMesh {
     peer.connect(this.owner.factory, this.owner.uuid, endpoint, opts.peerQueueSize)
     peer.refresh(Date.now(), opts)
     this.directory.add(peer)
-    this.send(peer, this.owner.hello()).catch(() => undefined)
+    this.deliver(peer, peer.sendHello(this.owner.hello())).catch(() => undefined)
     return peer
   }
 
@@ -77,7 +77,12 @@ export class PeerMesh {
   }
 
   send(peer: Peer, msg: Outgoing): Promise<void> {
-    return peer.send(msg).catch((err: unknown) => {
+    return this.deliver(peer, peer.send(msg))
+  }
+
+  /** Maps a failed send to a typed error; a full queue disconnects that peer alone. */
+  private deliver(peer: Peer, sending: Promise<void>): Promise<void> {
+    return sending.catch((err: unknown) => {
       const code = (err as { code?: string }).code
       const who = peer.name || peer.id
       if (code === 'EAGAIN' && peer.connected) {

@@ -85,6 +85,20 @@ export class Peer {
   }
 
   /**
+   * Sends our HELLO as the first message of a new link. HELLO always carries sequence 1, so the
+   * node encodes it once for every peer until its endpoint or groups change.
+   */
+  sendHello(frames: Buffer[]): Promise<void> {
+    const dealer = this.dealer
+    if (!dealer) {
+      return Promise.reject(new ZyreError(ZyreErrorCode.PEER_UNREACHABLE, `peer ${this.id} is disconnected`, { peer: this.id }))
+    }
+    if (this.sentSequence !== 0) throw new Error(`HELLO to ${this.id} after other messages`)
+    this.sentSequence = 1
+    return dealer.send(frames)
+  }
+
+  /**
    * Checks an incoming sequence number as RFC 36 says: HELLO restarts at 1, everything else is
    * the previous + 1 modulo 2^16. False means messages were lost or repeated.
    * pyre and zyre.js count modulo 65535 instead (65534 is followed by 0): that one step is

@@ -46,6 +46,23 @@ t.test('our HELLO: sequence 1, endpoint, groups, status, name and (empty) header
   t.equal(whisper.sequence, 3)
 })
 
+t.test('each new peer gets a HELLO with our groups and status as they are when it arrives', async (t) => {
+  const { zyre, log, fake } = await setup(t)
+  const first = await fake()
+  await first.hello({ name: 'first' })
+  await log.wait('ENTER', (e) => e.peer === first.id)
+  t.match(await first.waitFor((m) => m.type === 'HELLO'), { sequence: 1, groups: [], status: 0 })
+  zyre.join('G1')
+  zyre.join('G2')
+  zyre.leave('G1')
+  const second = await fake()
+  await second.hello({ name: 'second' })
+  t.match(await second.waitFor((m) => m.type === 'HELLO'), { sequence: 1, groups: ['G2'], status: 3, endpoint: zyre.endpoint })
+  const third = await fake()
+  await third.hello({ name: 'third' })
+  t.match(await third.waitFor((m) => m.type === 'HELLO'), { sequence: 1, groups: ['G2'], status: 3 }, 'unchanged while nothing changed')
+})
+
 t.test('a sequence gap removes the peer; the message is not delivered', async (t) => {
   const { log, warnings, fake } = await setup(t)
   const f = await fake()
