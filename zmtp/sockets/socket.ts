@@ -267,9 +267,12 @@ export abstract class Socket implements PipeOwner {
   close(): void {
     if (this._closed) return
     this._closed = true
-    const err = new ZmtpError(ZmtpErrorCode.ETERM, 'Socket is closed')
-    this.sendWaiter.reject(err)
-    this.receiveWaiter.reject(err)
+    // Only a parked send or receive needs the error (and its stack trace, costly at 1000s of sockets).
+    if (this.sendWaiter.waiting || this.receiveWaiter.waiting) {
+      const err = new ZmtpError(ZmtpErrorCode.ETERM, 'Socket is closed')
+      this.sendWaiter.reject(err)
+      this.receiveWaiter.reject(err)
+    }
     this.endpoints.close(this.pipes)
   }
 
