@@ -1,0 +1,517 @@
+#!/usr/bin/python3
+"""Live interop check: our Zyre node (zyre-ts) against pyre or the C reference Zyre.
+
+Each suite gets two fresh network namespaces joined by a veth pair: ours (10.231.0.1/24, our node)
+and peer (10.231.0.2/24, the other node). Beacons use UDP port 47811 and never leave the
+namespaces, which are deleted afterwards, also on failure or Ctrl-C. Needs root and iproute2.
+
+  sudo /usr/bin/python3 tools/live-interop/run.py --peer czyre --suite all [--out DIR]
+
+See README.md next to this file for prerequisites, the checks and the output.
+"""
+import argparse, atexit, json, os, shutil, signal, subprocess, sys, tempfile, threading, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+AGENTS = os.path.join(HERE, 'agents')
+
+BEACON_PORT = 47811                  # never 5670, the IANA port real Zyre networks use
+NS_PREFIX = 'zli-'                   # namespaces: zli-<our pid>-ours, zli-<our pid>-peer
+OURS_IF, PEER_IF = 'zli-ours', 'zli-peer'   # veth ends, created inside the namespaces
+OURS_IP, PEER_IP = '10.231.0.1', '10.231.0.2'
+BURST = 65540                        # whispers in a wrap check: past 65,535 and 65,536
+
+T0 = time.time()
+LOG = None
+
+
+def log(*a):
+    line = '[%7.2f] ' % (time.time() - T0) + ' '.join(str(x) for x in a)
+    print(line, flush=True)
+    if LOG:
+        LOG.write(line + '\n'); LOG.flush()
+
+
+def sh(*a, check=True):
+    return subprocess.run(list(a), check=check, capture_output=True, text=True)
+
+
+def ev(kind, **fields):
+    """Predicate: an event of this kind whose fields have these values."""
+    return lambda e: e['ev'] == kind and all(e.get(k) == v for k, v in fields.items())
+
+
+def dumps(x):
+    return x if isinstance(x, str) else json.dumps(x, ensure_ascii=False)
+
+
+# ---------------------------------------------------------------- peers
+
+class Peer:
+    """How to run the node we check against: its agent and what to call it in check names."""
+    def __init__(self, key, name, agent, opts, known):
+        self.key, self.name, self.agent, self.opts, self.known = key, name, agent, opts, known
+
+    def argv(self, python, opts):
+        return [python, os.path.join(AGENTS, self.agent), json.dumps(dict(self.opts, **opts))]
+
+
+PEERS = {
+    # pyre cannot pick an interface (set_interface is a no-op); its namespace has only lo and its veth end.
+    'pyre': Peer('pyre', 'pyre', 'pyre_agent.py', {'port': BEACON_PORT}, {
+        'E1 non-ASCII name/headers pyre->ours':
+            "pyre's bug: it writes character counts as byte lengths, so non-ASCII strings from pyre are malformed",
+        'E2 65540 whispers ours->pyre across the 16-bit sequence wrap':
+            'pyre counts sequences modulo 65535: it drops us once per 65,535 messages and reconnects',
+    }),
+    'czyre': Peer('czyre', 'C zyre', 'czyre_agent.py', {'port': BEACON_PORT, 'interface': PEER_IF}, {}),
+}
+
+
+# ---------------------------------------------------------------- harness
+
+class Agent:
+    """One node behind the JSON-lines agent protocol (agents/*): commands in, events out."""
+    def __init__(self, net, label, argv, env=None, cwd=None):
+        self.label = label
+        self.events = []
+        self.err = open(os.path.join(net.dir, label + '.stderr.log'), 'w')
+        self.evlog = open(os.path.join(net.dir, label + '.events.jsonl'), 'w')
+        self.p = net.spawn(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.err,
+                           text=True, bufsize=1, env=env, cwd=cwd)
+        threading.Thread(target=self._read, daemon=True).start()
+        self.info = self.wait(ev('started'), 15)
+        log(f'{label} started', self.info)
+
+    def _read(self):
+        for line in self.p.stdout:
+            self.evlog.write(line); self.evlog.flush()
+            try: e = json.loads(line)
+            except Exception: continue
+            e['_at'] = round(time.time() - T0, 3)
+            self.events.append(e)
+
+    def send(self, **c):
+        try:
+            self.p.stdin.write(json.dumps(c) + '\n'); self.p.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            log(f'{self.label}: agent gone, cannot send {c.get("cmd")}')
+
+    def mark(self):
+        return len(self.events)
+
+    def since(self, n, *kinds):
+        return [e for e in self.events[n:] if not kinds or e['ev'] in kinds]
+
+    def wait(self, pred, timeout, start=0):
+        end = time.time() + timeout
+        while True:
+            found = next((e for e in self.events[start:] if pred(e)), None)
+            if found or time.time() > end:
+                return found
+            if self.p.poll() is not None:      # agent exited: give its last lines a moment
+                time.sleep(0.2)
+                return next((e for e in self.events[start:] if pred(e)), None)
+            time.sleep(0.05)
+
+    def query(self, **c):
+        n = self.mark()
+        self.send(cmd='query', **c)
+        return self.wait(ev('reply'), 5, start=n)
+
+    def alive(self):
+        return self.p.poll() is None and not any(e['ev'] in ('driver-exited', 'reader-error') for e in self.events)
+
+    def finish(self):
+        """Stops the node politely, then ends the agent."""
+        self.send(cmd='stop'); time.sleep(0.5); self.send(cmd='exit')
+
+    @property
+    def uuid(self):
+        if not self.info: raise RuntimeError(f'{self.label} did not start (see {self.err.name})')
+        return self.info['uuid']
+
+
+class Net:
+    """Two namespaces joined by a veth pair; everything started in them dies with them."""
+    live = set()        # Nets not yet taken down, for the atexit safety net
+
+    def __init__(self, out, pcap):
+        self.dir = out
+        os.makedirs(out, exist_ok=True)
+        self.ours, self.peer = f'{NS_PREFIX}{os.getpid()}-ours', f'{NS_PREFIX}{os.getpid()}-peer'
+        self.procs = []
+        self.tcpdump = None
+        self.pcap = os.path.join(out, 'ours.pcap') if pcap else None
+        Net.live.add(self)
+        try:
+            self.up()
+            if self.pcap:
+                self.tcpdump = self.spawn(['ip', 'netns', 'exec', self.ours, 'tcpdump', '-i', OURS_IF, '-s0', '-U', '-w', self.pcap],
+                                          stdout=subprocess.DEVNULL, stderr=open(os.path.join(out, 'tcpdump.log'), 'w'))
+                time.sleep(1)
+        except BaseException:
+            self.down()
+            raise
+
+    def up(self):
+        try:
+            for ns in (self.ours, self.peer):
+                sh('ip', 'netns', 'add', ns)
+            # Both veth ends are created inside the namespaces: they never exist in the root namespace.
+            sh('ip', 'link', 'add', OURS_IF, 'netns', self.ours, 'type', 'veth', 'peer', 'name', PEER_IF, 'netns', self.peer)
+            for ns, dev, ip in ((self.ours, OURS_IF, OURS_IP), (self.peer, PEER_IF, PEER_IP)):
+                sh('ip', '-n', ns, 'addr', 'add', ip + '/24', 'brd', '10.231.0.255', 'dev', dev)
+                sh('ip', '-n', ns, 'link', 'set', 'lo', 'up'); sh('ip', '-n', ns, 'link', 'set', dev, 'up')
+        except subprocess.CalledProcessError as ex:
+            raise RuntimeError(f'namespace setup failed: {" ".join(ex.cmd)}: {ex.stderr.strip()}')
+
+    def spawn(self, argv, **kw):
+        p = subprocess.Popen(argv, start_new_session=True, **kw)
+        self.procs.append(p)
+        return p
+
+    def down(self):
+        """Ends every process started here (tcpdump politely, to flush its capture), then deletes both namespaces."""
+        for p in self.procs:
+            if p.poll() is None:
+                try: os.killpg(p.pid, signal.SIGINT if p is self.tcpdump else signal.SIGKILL)
+                except ProcessLookupError: pass
+        for p in self.procs:
+            try: p.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                try: os.killpg(p.pid, signal.SIGKILL)
+                except ProcessLookupError: pass
+        self.procs = []
+        for ns in (self.ours, self.peer):
+            sh('ip', 'netns', 'del', ns, check=False)
+        Net.live.discard(self)
+
+    def udp_elsewhere(self):
+        """UDP datagrams in the capture on any port but the beacon port (there should be none)."""
+        if not self.pcap or not os.path.exists(self.pcap): return None
+        r = sh('tcpdump', '-n', '-r', self.pcap, f'udp and not port {BEACON_PORT}', check=False)
+        return len([l for l in r.stdout.splitlines() if l.strip()])
+
+
+atexit.register(lambda: [n.down() for n in list(Net.live)])
+
+
+def sweep_stale():
+    """Deletes namespaces left by an earlier run that was killed with SIGKILL (its pid is gone),
+    with the agents and tcpdump still running in them."""
+    for line in sh('ip', 'netns', 'list', check=False).stdout.splitlines():
+        name = line.split(' ')[0]
+        if not name.startswith(NS_PREFIX): continue
+        pid = name[len(NS_PREFIX):].split('-')[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not os.path.exists(f'/proc/{pid}'):
+            for p in sh('ip', 'netns', 'pids', name, check=False).stdout.split():
+                try: os.kill(int(p), signal.SIGKILL)
+                except (ProcessLookupError, ValueError): pass
+            sh('ip', 'netns', 'del', name, check=False)
+            log('removed stale namespace', name)
+
+
+class Run:
+    """One suite against one peer: the network, the agents and the check results."""
+    def __init__(self, args, suite, results):
+        self.args, self.suite, self.results = args, suite, results
+        self.peer = PEERS[args.peer]
+        self.P = self.peer.name
+        self.net = None
+
+    def __enter__(self):
+        self.net = Net(os.path.join(self.args.out, self.suite), self.args.pcap)
+        return self
+
+    def __exit__(self, *exc):
+        # No signal may cut the teardown short: it would leave namespaces behind.
+        sigs = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+        signal.pthread_sigmask(signal.SIG_BLOCK, sigs)
+        try:
+            self.net.down()
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, sigs)
+        n = self.net.udp_elsewhere()
+        if n is not None: log(f'{self.suite}: UDP datagrams on ports other than {BEACON_PORT} in the capture: {n}')
+        return False
+
+    def check(self, name, ok, detail=''):
+        self.results.append({'suite': self.suite, 'check': name, 'ok': bool(ok), 'detail': dumps(detail)})
+        log('PASS' if ok else 'FAIL', name, dumps(detail))
+
+    def ours(self, label, **opts):
+        o = {'interface': OURS_IF, 'port': BEACON_PORT, 'interval': 1000}; o.update(opts)
+        env = dict(os.environ, NODE_DEBUG='zyre')
+        argv = ['ip', 'netns', 'exec', self.net.ours, self.args.node, '--import', 'tsx',
+                os.path.join(AGENTS, 'ts_agent.mts'), json.dumps(o)]
+        return Agent(self.net, label, argv, env=env, cwd=REPO)   # tsx is resolved from the repository
+
+    def other(self, label, **opts):
+        return Agent(self.net, label, ['ip', 'netns', 'exec', self.net.peer] + self.peer.argv(self.args.python, opts))
+
+
+def relay(sender, command, receiver, pred, timeout=10):
+    """Sends a command to one agent and waits for the event it should cause at another."""
+    n = receiver.mark()
+    sender.send(**command)
+    return receiver.wait(pred, timeout, start=n)
+
+
+# ---------------------------------------------------------------- suites
+
+def suite_main(r):
+    P, key = r.P, r.peer.key
+    check = r.check
+
+    # Phase A: default timers on both sides.
+    peer = r.other('peerA', name=f'{key}-b', headers={'X-PEER': 'hello-from-peer'})
+    ts = r.ours('oursA', name='ts-a', headers={'X-TS': 'hello-from-ts'})
+    e = ts.wait(ev('ENTER', peer=peer.uuid), 15)
+    check(f'ENTER {P}->ours (we see {P})', e and e['name'] == f'{key}-b' and e.get('headers', {}).get('X-PEER') == 'hello-from-peer'
+          and e.get('address', '').startswith(f'tcp://{PEER_IP}:'), e)
+    e = peer.wait(ev('ENTER', peer=ts.uuid), 15)
+    check(f'ENTER ours->{P} ({P} sees us)', e and e['name'] == 'ts-a' and e.get('headers', {}).get('X-TS') == 'hello-from-ts'
+          and e.get('address', '').startswith(f'tcp://{OURS_IP}:'), e)
+    q = peer.query(peer=ts.uuid, header='X-TS')
+    check(f'{P} peer header and address of ours', q and q.get('headers', {}).get('X-TS') == 'hello-from-ts'
+          and (q.get('address') or '').startswith(f'tcp://{OURS_IP}:'), q)
+    q = ts.query(peer=peer.uuid, header='X-PEER')
+    check(f'our peerHeaderValue and peerAddress of {P}', q and q.get('header') == 'hello-from-peer'
+          and (q.get('address') or '').startswith(f'tcp://{PEER_IP}:'), q)
+
+    both_ways = ((ts, peer, 'ours', P), (peer, ts, P, 'ours'))
+    for a, b, la, lb in both_ways:
+        e = relay(a, dict(cmd='join', group='G1'), b, ev('JOIN', group='G1', peer=a.uuid))
+        check(f'JOIN {la}->{lb}', e, e)
+    time.sleep(0.5)
+    q = peer.query(group='G1'); check(f'{P} peers_by_group(G1) == [ours]', q and q.get('byGroup') == [ts.uuid], q)
+    q = ts.query(group='G1'); check(f'our peersByGroup(G1) == [{P}]', q and q.get('byGroup') == [peer.uuid], q)
+
+    # Multi-frame SHOUT and WHISPER, any byte value, empty frames included.
+    for a, b, la, lb, cmd, frames, what in (
+            (ts, peer, 'ours', P, 'shout', ['shout-1', 'sh\u00ffout\u0000-2', ''], '3 frames incl. empty'),
+            (peer, ts, P, 'ours', 'shout', ['peer-shout-1', 'peer-shout-2'], '2 frames'),
+            (peer, ts, P, 'ours', 'shout', ['single'], '1 frame'),
+            (ts, peer, 'ours', P, 'whisper', ['w-1', 'w-2'], '2 frames'),
+            (peer, ts, P, 'ours', 'whisper', ['pw-1', 'pw-2', 'pw-3'], '3 frames')):
+        to = {'group': 'G1'} if cmd == 'shout' else {'peer': b.uuid}
+        seen = {'group': 'G1'} if cmd == 'shout' else {}
+        e = relay(a, dict(cmd=cmd, frames=frames, **to), b, ev(cmd.upper(), peer=a.uuid, content=frames, **seen))
+        check(f'{cmd.upper()} {la}->{lb} ({what})', e, e or b.since(0, cmd.upper())[-1:])
+
+    for a, b, la, lb in both_ways:
+        e = relay(a, dict(cmd='leave', group='G1'), b, ev('LEAVE', group='G1', peer=a.uuid))
+        check(f'LEAVE {la}->{lb}', e, e)
+    # Re-join after LEAVE: the group status counter must keep counting on both sides.
+    n_ts, n_peer = ts.mark(), peer.mark()
+    ts.send(cmd='join', group='G2'); peer.send(cmd='join', group='G2')
+    e1 = peer.wait(ev('JOIN', group='G2'), 10, start=n_peer)
+    e2 = ts.wait(ev('JOIN', group='G2'), 10, start=n_ts)
+    check('JOIN G2 after LEAVE both ways', e1 and e2, [e1, e2])
+
+    n_ts, n_peer = ts.mark(), peer.mark()
+    log('idle 12 s ...'); time.sleep(12)
+    check(f'idle 12 s: we keep {P} (no SILENT/EXIT)', not ts.since(n_ts, 'EXIT', 'SILENT'),
+          f'{dumps(ts.since(n_ts, "EXIT", "SILENT"))} EVASIVE events: {len(ts.since(n_ts, "EVASIVE"))}')
+    check(f'idle 12 s: {P} keeps us (no EXIT)', not peer.since(n_peer, 'EXIT'), peer.since(n_peer, 'EXIT'))
+    q = peer.query(); check(f'after idle: {P} peers == [ours]', q and q.get('peers') == [ts.uuid], q)
+    q = ts.query(); check(f'after idle: our peers == [{P}]', q and q.get('peers') == [peer.uuid], q)
+    for a, b, la, lb in both_ways:
+        frames = [f'after-idle-from-{a.label}']
+        e = relay(a, dict(cmd='whisper', peer=b.uuid, frames=frames), b, ev('WHISPER', content=frames), 5)
+        check(f'after idle: WHISPER {la}->{lb}', e, e)
+
+    t = time.time()
+    e = relay(ts, dict(cmd='stop'), peer, ev('EXIT', peer=ts.uuid))
+    check(f'our stop -> {P} EXIT', e, f'{dumps(e)} after {time.time() - t:.2f}s' if e else 'no EXIT within 10 s')
+    ts.send(cmd='exit'); time.sleep(0.5)
+
+    # Phase B: a new node of ours with short timers; the other node stops -> we report EXIT.
+    ts2 = r.ours('oursB', name='ts-b', headers={'X-TS': '2'}, evasiveTimeout=1000, expiredTimeout=4000)
+    e = ts2.wait(ev('ENTER', peer=peer.uuid), 15); check(f'B: we see {P} again (ENTER)', e, e)
+    e = peer.wait(ev('ENTER', peer=ts2.uuid), 15); check(f'B: {P} sees new ours (ENTER)', e, e)
+    n = ts2.mark()
+    log('B: idle 6 s with our short timers (evasive 1 s, expired 4 s)'); time.sleep(6)
+    check(f'B: short our timers, {P} answers PINGs (no EXIT in 6 s)', not ts2.since(n, 'EXIT'),
+          f'{dumps(ts2.since(n, "EXIT"))} EVASIVE={len(ts2.since(n, "EVASIVE"))} SILENT={len(ts2.since(n, "SILENT"))}')
+    t = time.time()
+    e = relay(peer, dict(cmd='stop'), ts2, ev('EXIT', peer=peer.uuid))
+    check(f'{P} stop -> our EXIT', e, f'{dumps(e)} after {time.time() - t:.2f}s' if e else 'no EXIT within 10 s')
+    peer.send(cmd='exit'); time.sleep(0.5)
+
+    # Phase K: the other node is killed hard -> EVASIVE, SILENT, EXIT at ours.
+    peer2 = r.other('peerC', name=f'{key}-c')
+    e = ts2.wait(ev('ENTER', peer=peer2.uuid), 15); check(f'K: we see {key}-c (ENTER)', e, e)
+    e = peer2.wait(ev('ENTER', peer=ts2.uuid), 15); check(f'K: {key}-c sees us (ENTER)', e, e)
+    time.sleep(1)
+    n = ts2.mark()
+    t = time.time(); os.killpg(peer2.p.pid, signal.SIGKILL)
+    e = ts2.wait(ev('EXIT', peer=peer2.uuid), 15, start=n)
+    seq = [(x['ev'], round(x['_at'] - (t - T0), 2)) for x in ts2.since(n) if x.get('peer') == peer2.uuid]
+    kinds = [s[0] for s in seq]
+    check(f'K: kill -9 {P} -> EVASIVE, SILENT, EXIT at ours', e and kinds[:1] == ['EVASIVE'] and 'SILENT' in kinds, seq)
+    ts2.finish()
+
+
+def wrap(r, tag, sender, receiver, ls, lr):
+    """BURST whispers from sender to receiver: the 16-bit sequence wraps and no peer may be lost."""
+    n_s, n_r = sender.mark(), receiver.mark()
+    t = time.time()
+    sender.send(cmd='burst', peer=receiver.uuid, n=BURST)
+    d = sender.wait(lambda e: e['ev'] in ('burstdone', 'error'), 240, start=n_s)
+    log(f'{tag} burst sent', d, f'{time.time() - t:.1f}s')
+    # The receiver may still be working through its queue (pyre is slow): poll until all arrived or
+    # the count stands still for 3 s.
+    last, still_since, end = -1, time.time(), time.time() + 120
+    while time.time() < end:
+        m = receiver.mark()
+        receiver.send(cmd='burstcount')
+        got = receiver.wait(ev('burstcount'), 5, start=m)
+        now = got['n'] if got else last
+        if now == BURST or (now == last and time.time() - still_since >= 3): break
+        if now != last: last, still_since = now, time.time()
+        time.sleep(0.5)
+    time.sleep(1)   # room for a late EXIT or warning
+    cnt = receiver.since(n_r, 'burstcount')
+    bad = receiver.since(n_r, 'EXIT', 'ENTER', 'warning', 'error')
+    r.check(f'{tag} {BURST} whispers {ls}->{lr} across the 16-bit sequence wrap', cnt and cnt[-1]['n'] == BURST and not bad,
+            f'{lr} received {cnt[-1] if cnt else None}; {lr} EXIT/ENTER/warning events: {dumps(bad)[:1500]}')
+    time.sleep(3)
+    log(f'{tag} {ls} events after burst:', dumps([x for x in sender.since(n_s) if x['ev'] != 'burstcount'])[:3000])
+    q1, q2 = sender.query(), receiver.query()
+    r.check(f'{tag} after wrap: both still list each other',
+            q1 and q1.get('peers') == [receiver.uuid] and q2 and q2.get('peers') == [sender.uuid], [q1, q2])
+
+
+def suite_edge(r):
+    P, key = r.P, r.peer.key
+    # E1: non-ASCII names and headers, both ways.
+    peer = r.other('peerE1', name=f'{key}-é-ü', headers={'X-PEER': 'wört', 'X-Ü': 'v'})
+    ts = r.ours('oursE1', name='ts-ä', headers={'X-TS': 'größe', 'X-Ö': 'v'})
+    e = peer.wait(ev('ENTER', peer=ts.uuid), 10)
+    r.check(f'E1 non-ASCII name/headers ours->{P}', e and e['name'] == 'ts-ä' and e['headers'] == {'X-TS': 'größe', 'X-Ö': 'v'}, e)
+    e = ts.wait(ev('ENTER', peer=peer.uuid), 10)
+    r.check(f'E1 non-ASCII name/headers {P}->ours', e and e['name'] == f'{key}-é-ü' and e['headers'] == {'X-PEER': 'wört', 'X-Ü': 'v'},
+            f'{dumps(e)} warnings={dumps(ts.since(0, "warning")[:3])}')
+    for a in (ts, peer): a.finish()
+    time.sleep(1)
+
+    # E2, E3: the 16-bit sequence wrap, each way, between fresh nodes.
+    for tag, ours_sends in (('E2', True), ('E3', False)):
+        peer = r.other(f'peer{tag}', name=f'{key}-{tag}', loglevel='INFO')
+        ts = r.ours(f'ours{tag}', name=f'ts-{tag}')
+        met = ts.wait(ev('ENTER', peer=peer.uuid), 10) and peer.wait(ev('ENTER', peer=ts.uuid), 10)
+        if not met:
+            r.check(f'{tag} nodes meet', False, 'no ENTER within 10 s')
+        elif ours_sends:
+            wrap(r, tag, ts, peer, 'ours', P)
+        else:
+            wrap(r, tag, peer, ts, P, 'ours')
+        for a in (ts, peer): a.finish()
+        time.sleep(1)
+
+
+def suite_status(r):
+    """Groups joined before two nodes meet travel in HELLO, with the status that counts them; later
+    JOIN/LEAVE must continue that count (the C node asserts on a status it does not expect)."""
+    P = r.P
+    ts = r.ours('oursS', name='ts-s')
+    for g in ('A', 'B', 'C'): ts.send(cmd='join', group=g)
+    ts.send(cmd='leave', group='B')
+    time.sleep(0.3)
+    peer = r.other('peerS', name=f'{r.peer.key}-s', groups=['A'])
+    peer.send(cmd='join', group='Z'); peer.send(cmd='leave', group='Z'); peer.send(cmd='join', group='Y')
+    e = peer.wait(ev('ENTER', peer=ts.uuid), 15)
+    r.check(f'S: {P} sees us', e, e)
+    time.sleep(1)
+    joins = sorted(x['group'] for x in peer.since(0, 'JOIN') if x.get('peer') == ts.uuid)
+    r.check(f'S: {P} learned our groups A, C from HELLO', joins == ['A', 'C'], joins)
+    n = peer.mark()
+    ts.send(cmd='join', group='D'); ts.send(cmd='leave', group='A'); ts.send(cmd='join', group='B')
+    time.sleep(1)
+    seen = [(x['ev'], x.get('group')) for x in peer.since(n, 'JOIN', 'LEAVE') if x.get('peer') == ts.uuid]
+    r.check(f'S: later JOIN/LEAVE accepted by {P} (no abort)', seen == [('JOIN', 'D'), ('LEAVE', 'A'), ('JOIN', 'B')] and peer.alive(), seen)
+    q = peer.query(group='B'); r.check(f'S: {P} peers_by_group(B) == [ours]', q and q.get('byGroup') == [ts.uuid], q)
+    ours = sorted((x['ev'], x['group']) for x in ts.since(0, 'JOIN', 'LEAVE') if x.get('peer') == peer.uuid)
+    r.check(f'S: we learned {P} groups A, Y from HELLO and later changes', ('JOIN', 'A') in ours and ('JOIN', 'Y') in ours, ours)
+    r.check('S: no warnings on our side', not ts.since(0, 'warning'), ts.since(0, 'warning'))
+    for a in (ts, peer): a.finish()
+
+
+SUITES = {'main': suite_main, 'edge': suite_edge, 'status': suite_status}
+
+
+# ---------------------------------------------------------------- main
+
+def preflight(args):
+    """Everything that can be missing, checked before any namespace exists."""
+    problems = []
+    if os.geteuid() != 0: problems.append('needs root (network namespaces)')
+    if not shutil.which('ip'): problems.append('ip (iproute2) not found')
+    if not shutil.which(args.node): problems.append(f'node not found: {args.node}')
+    if not os.path.isdir(os.path.join(REPO, 'node_modules', 'tsx')): problems.append(f'tsx not installed in {REPO} (npm install)')
+    r = sh(args.python, os.path.join(AGENTS, PEERS[args.peer].agent), '--check', check=False)
+    if r.returncode: problems.append(f'{PEERS[args.peer].name} agent: ' + ((r.stderr or r.stdout).strip().splitlines() or ['failed'])[-1])
+    else: log(r.stdout.strip())
+    if args.pcap and not shutil.which('tcpdump'):
+        log('tcpdump not found: no packet capture'); args.pcap = False
+    return problems
+
+
+def main():
+    global LOG
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--peer', choices=sorted(PEERS), required=True, help='the node to check against')
+    ap.add_argument('--suite', choices=sorted(SUITES) + ['all'], default='main')
+    ap.add_argument('--out', help='directory for logs and captures (default: a new temporary directory)')
+    ap.add_argument('--python', default=sys.executable, help='Python for the pyre/C agents (needs pyzmq for pyre; default: this one)')
+    ap.add_argument('--node', default='node', help='Node.js 20+ for our agent')
+    ap.add_argument('--no-pcap', dest='pcap', action='store_false', help='no tcpdump capture')
+    args = ap.parse_args()
+
+    args.out = os.path.abspath(args.out or tempfile.mkdtemp(prefix='zyre-live-interop-'))
+    if (os.path.realpath(args.out) + os.sep).startswith(os.path.realpath(REPO) + os.sep):
+        sys.exit(f'--out must be outside the repository ({REPO})')
+    os.makedirs(args.out, exist_ok=True)
+    LOG = open(os.path.join(args.out, 'run.log'), 'w')
+    peer = PEERS[args.peer]
+    log(f'live interop: ours vs {peer.name}, suite {args.suite}, beacon port {BEACON_PORT}, logs in {args.out}')
+    problems = preflight(args)
+    if problems:
+        for p in problems: log('cannot run:', p)
+        return 2
+
+    # Ctrl-C and kill end the run through SystemExit, so every Net is taken down on the way out.
+    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(s, lambda *a: sys.exit(130))
+    sweep_stale()
+    results = []
+    interrupted = False
+    for suite in (list(SUITES) if args.suite == 'all' else [args.suite]):
+        log(f'==== suite {suite} ====')
+        try:
+            with Run(args, suite, results) as r:
+                SUITES[suite](r)
+        except (KeyboardInterrupt, SystemExit):
+            results.append({'suite': suite, 'check': 'interrupted', 'ok': False, 'detail': ''})
+            interrupted = True
+            break
+        except Exception as ex:
+            import traceback; traceback.print_exc()
+            results.append({'suite': suite, 'check': 'orchestrator', 'ok': False, 'detail': repr(ex)})
+            log('FAIL orchestrator', repr(ex))
+
+    with open(os.path.join(args.out, 'summary.json'), 'w') as f:
+        json.dump({'peer': args.peer, 'suite': args.suite, 'results': results}, f, indent=1, ensure_ascii=False)
+    failed = [x for x in results if not x['ok']]
+    log(f'==== SUMMARY: ours vs {peer.name}, suite {args.suite} ====')
+    for x in results:
+        note = peer.known.get(x['check'])
+        log(f"{'PASS' if x['ok'] else 'FAIL'} [{x['suite']}] {x['check']}" + (f'  (known: {note})' if note and not x['ok'] else ''))
+    log(f'{len(results) - len(failed)} passed, {len(failed)} failed; logs in {args.out}')
+    return 130 if interrupted else 1 if failed or not results else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
