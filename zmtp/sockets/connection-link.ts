@@ -14,10 +14,8 @@ const debug = debuglog('zyre')
 export interface LinkOwner {
   readonly host: ConnectionsHost
   readonly pipes: PipeEvents
-  /** `conn` is past its handshake (or closed). */
+  /** `conn` is past its handshake, done or closed: it no longer counts as handshaking. */
   handshakeOver(conn: Connection): void
-  /** `conn` closed: forget it. */
-  closed(conn: Connection): void
   /** Graceful close bounded by the socket's linger. */
   lingerClose(conn: Connection): void
 }
@@ -80,7 +78,7 @@ export class ConnectionLink implements ConnectionHandler {
   close(err: ZmtpError | undefined): void {
     const { owner, conn, out } = this
     const host = owner.host
-    owner.closed(conn)
+    owner.handshakeOver(conn)
     const address = this.pipe?.address ?? conn.peer?.address ?? out?.endpoint ?? conn.address
     if (this.pipe === undefined && err !== undefined && !conn.isReady) {
       host.events.publish({ type: handshakeErrorType(err), address, error: err })

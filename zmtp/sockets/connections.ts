@@ -89,10 +89,6 @@ export class Connections implements LinkOwner {
     this.handshaking?.delete(conn)
   }
 
-  closed(conn: Connection): void {
-    this.handshaking?.delete(conn)
-  }
-
   private connectionOptions(address: string): ConnectionOptions {
     const s = this.host
     const plain = s.plainServer || s.plainUsername !== null
