@@ -1,7 +1,8 @@
-// The ceiling for any single-threaded Node stack: plain net.Socket to net.Socket on loopback in
-// this process, no framing, no copy, received chunks dropped. The sender writes and the receiver
-// reads on the same thread, so both kernel copies are paid here; libzmq does its socket I/O on a
-// separate thread, which is why it can exceed this figure and we cannot.
+// A reference for large messages: plain net.Socket to net.Socket on loopback in this process, no
+// framing, received chunks dropped, one write per message, read as Node does by default (a fresh
+// 64 KiB buffer per read through 'data' events). Our connections read into one large shared
+// buffer and write several queued messages at once (zmtp/transport/shared-reads.ts,
+// stream-writer.ts), which is how they pass this figure.
 import * as net from 'node:net'
 
 /** Bytes queued in the stream before the writer waits for 'drain': our Connection's default mark. */

@@ -3,6 +3,10 @@
 // view (subarray) of it; only a frame that straddles chunks is assembled, from the pieces as
 // they arrive, so a size the peer claims is never allocated up front. Limits are checked
 // against the header before any body byte is read.
+//
+// A transient chunk (pushTransient) is only valid during the call, as when a stream reads into
+// one reused buffer: then every frame, piece or held byte that outlives the call is copied out,
+// each into its own exactly sized buffer, so what a caller keeps never pins a whole read.
 
 import { constants as bufferConstants } from 'node:buffer'
 import { ZmtpError } from '../errors.ts'
@@ -54,6 +58,8 @@ export class FrameDecoder {
   private held: Buffer[] = []
   private paused = false
   private stopped = false
+  /** The chunk being decoded is reused after the call: copy whatever is kept. */
+  private transient = false
 
   constructor(sink: FrameSink, options: FrameDecoderOptions = {}) {
     this.sink = sink
@@ -103,18 +109,38 @@ export class FrameDecoder {
     this.decode(chunk)
   }
 
+  /** As push(), for a chunk whose memory is reused once this returns: nothing of it is kept. */
+  pushTransient(chunk: Buffer): void {
+    if (this.stopped) return
+    if (this.paused) {
+      this.held.push(copyOf(chunk, 0, chunk.length))
+      return
+    }
+    this.transient = true
+    try {
+      this.decode(chunk)
+    } finally {
+      this.transient = false
+    }
+  }
+
+  /** `chunk[start, end)`, copied when the chunk is transient. */
+  private keep(chunk: Buffer, start: number, end: number): Buffer {
+    return this.transient ? copyOf(chunk, start, end) : chunk.subarray(start, end)
+  }
+
   private decode(chunk: Buffer): void {
     const len = chunk.length
     let off = 0
     while (off < len) {
       if (this.paused || this.stopped) {
-        if (this.paused) this.held.unshift(chunk.subarray(off))
+        if (this.paused) this.held.unshift(this.keep(chunk, off, len))
         return
       }
       if (this.remaining >= 0) {
         // continue a body that straddles chunks
         const take = Math.min(this.remaining, len - off)
-        this.pieces.push(chunk.subarray(off, off + take))
+        this.pieces.push(this.keep(chunk, off, off + take))
         this.piecesLen += take
         this.remaining -= take
         off += take
@@ -156,13 +182,13 @@ export class FrameDecoder {
       this.checkFlags(flags)
       this.checkSize(flags, size)
       if (len - off >= size) {
-        const body = chunk.subarray(off, off + size)
+        const body = this.keep(chunk, off, off + size)
         off += size
         this.frame(flags, body)
       } else {
         this.flags = flags
         this.remaining = size - (len - off)
-        this.pieces.push(chunk.subarray(off))
+        this.pieces.push(this.keep(chunk, off, len))
         this.piecesLen = len - off
         off = len
       }
@@ -217,4 +243,11 @@ export class FrameDecoder {
     this.messageSize = 0
     this.sink.onMessage(frames)
   }
+}
+
+/** A copy of `src[start, end)` in its own memory (small ones from Node's pool, as Buffer.from does). */
+function copyOf(src: Buffer, start: number, end: number): Buffer {
+  const out = Buffer.allocUnsafe(end - start)
+  src.copy(out, 0, start, end)
+  return out
 }

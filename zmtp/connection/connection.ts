@@ -15,6 +15,7 @@ import type { ConnectionEvents, ConnectionHandler, ConnectionOptions, PeerInfo }
 import { GreetingReader } from './greeting-reader.ts'
 import { InputGate } from './input-gate.ts'
 import { StreamWriter } from './stream-writer.ts'
+import { readsShared, setChunkHandler } from '../transport/shared-reads.ts'
 import { Heartbeat, type HeartbeatHost } from './heartbeat.ts'
 import { Handshake, type HandshakeHost } from './handshake.ts'
 
@@ -22,6 +23,9 @@ const log = debuglog('zyre')
 
 export type { SocketTypeName } from '../socket-type.ts'
 export type { ConnectionEvents, ConnectionHandler, ConnectionOptions, PeerInfo } from './connection-types.ts'
+
+/** Input after a fatal error is read (so the peer's FIN is seen) and dropped. */
+const discard = (): void => {}
 
 const enum State { Greeting, Handshake, Ready, Closing, Closed }
 
@@ -59,7 +63,8 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
     this.handshake = handshake
     this.writer = new StreamWriter(stream, options.writeHighWaterMark, this)
     stream.setNoDelay(true)
-    stream.on('data', this.onData)
+    if (readsShared(stream)) setChunkHandler(stream, this.onChunk)
+    else stream.on('data', this.onData)
     stream.on('error', this.onStreamError)
     stream.on('close', this.onStreamClose)
     handshake.startTimer()
@@ -191,7 +196,8 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
       // is cut off after the linger time.
       const s = this.stream
       // Input is discarded from now on, but still read so the peer's FIN can close the socket.
-      s.removeListener('data', this.onData)
+      if (readsShared(s)) setChunkHandler(s, discard)
+      else s.removeListener('data', this.onData)
       s.resume()
       this.finish(err)
       s.end(encodeError(reason))
@@ -260,13 +266,19 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
   // ---- stream plumbing ------------------------------------------------------------------------
 
   private readonly onData = (chunk: Buffer): void => {
+    this.onChunk(chunk, false)
+  }
+
+  /** A transient chunk is reused once this returns: the decoder copies what it keeps. */
+  private readonly onChunk = (chunk: Buffer, transient: boolean): void => {
     this.rx++
     try {
       if (this.state === State.Greeting) {
         chunk = this.readGreeting(chunk)
         if (chunk.length === 0) return
       }
-      this.decoder.push(chunk)
+      if (transient) this.decoder.pushTransient(chunk)
+      else this.decoder.push(chunk)
     } catch (e) {
       this.onInputError(e)
     }

@@ -8,6 +8,7 @@ import * as path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { ZmtpError, ZmtpErrorCode } from '../errors.ts'
 import { formatIpc, formatTcp, hostPort, type Endpoint } from './endpoint.ts'
+import { adoptAccepted, connectShared } from './shared-reads.ts'
 
 export interface Listener {
   /** The endpoint actually bound (real port, generated ipc path): the socket's lastEndpoint. */
@@ -19,7 +20,8 @@ export interface Listener {
 export type AcceptHandler = (stream: net.Socket, address: string) => void
 
 export async function listen(ep: Endpoint, onAccept: AcceptHandler, options: { ipv6?: boolean; backlog?: number } = {}): Promise<Listener> {
-  const server = net.createServer({ noDelay: true, pauseOnConnect: false })
+  // Accepted streams start paused so that adoptAccepted() can move them to shared reads.
+  const server = net.createServer({ noDelay: true, pauseOnConnect: true })
   let ipcPath: string | undefined
   if (ep.transport === 'tcp') {
     // libzmq binds "*" to IPv4 0.0.0.0 unless ZMQ_IPV6 is set.
@@ -30,7 +32,8 @@ export async function listen(ep: Endpoint, onAccept: AcceptHandler, options: { i
     if (!ipcPath.startsWith('\0')) removeStaleSocket(ipcPath)
     await startListening(server, { path: ipcPath, backlog: options.backlog ?? 100 })
   }
-  server.on('connection', (stream) => {
+  server.on('connection', (accepted) => {
+    const stream = adoptAccepted(accepted)
     stream.setNoDelay?.(true)
     const address = ipcPath ?? hostPort(normalizeHost(stream.remoteAddress ?? '?'), stream.remotePort ?? 0)
     onAccept(stream, address)
@@ -58,10 +61,10 @@ export async function listen(ep: Endpoint, onAccept: AcceptHandler, options: { i
 export function dial(ep: Endpoint): net.Socket {
   if (ep.transport === 'tcp') {
     if (ep.host === '*' || ep.port === 0) throw new ZmtpError(ZmtpErrorCode.EINVAL, `Cannot connect to ${formatTcp(ep.host, ep.port)}`)
-    return net.connect({ host: ep.host, port: ep.port, noDelay: true })
+    return connectShared({ host: ep.host, port: ep.port, noDelay: true })
   }
   if (ep.path === '*') throw new ZmtpError(ZmtpErrorCode.EINVAL, 'Cannot connect to ipc://*')
-  return net.connect({ path: ep.path })
+  return connectShared({ path: ep.path })
 }
 
 /** The remote address of a dialled endpoint, as PeerInfo.address spells it. */

@@ -199,3 +199,61 @@ t.test('pause holds input, resume delivers it in order; stop drops everything', 
   d.push(encodeMessage([Buffer.from('4')]))
   t.equal(sink.events.length, 3, 'nothing after stop')
 })
+
+t.test('transient chunks: any chunking, the memory reused after each push, nothing kept (fast-check)', async (t) => {
+  const frameArb = fc.oneof(fc.uint8Array({ maxLength: 20 }), fc.uint8Array({ minLength: 250, maxLength: 600 }))
+  const msgArb = fc.array(frameArb, { minLength: 1, maxLength: 4 })
+  fc.assert(
+    fc.property(
+      fc.array(msgArb, { minLength: 1, maxLength: 6 }),
+      fc.array(fc.nat(3000), { maxLength: 30 }),
+      fc.array(fc.boolean(), { maxLength: 12 }),
+      (msgs, cuts, pauses) => {
+        const wire = Buffer.concat(msgs.map((m) => encodeMessage(m.map((f) => Buffer.from(f)))))
+        const points = [...new Set(cuts.map((c) => c % (wire.length + 1)))].sort((a, b) => a - b)
+        // Frames are kept as delivered and only read at the end: a view into the reused
+        // buffer would show the 0xEE it is overwritten with.
+        const kept: Buffer[][] = []
+        let n = 0
+        const d: FrameDecoder = new FrameDecoder({
+          onMessage: (f) => {
+            kept.push(f)
+            // Some messages pause the decoder mid-chunk: the rest of the chunk is held.
+            if (pauses[n++ % Math.max(1, pauses.length)] === true) d.pause()
+          },
+          onCommand: () => {},
+        })
+        const scratch = Buffer.alloc(wire.length + 1)
+        let prev = 0
+        for (const p of [...points, wire.length]) {
+          const len = wire.copy(scratch, 0, prev, p)
+          d.pushTransient(scratch.subarray(0, len))
+          scratch.fill(0xee)
+          prev = p
+          d.resume()
+        }
+        while (d.isPaused) d.resume()
+        const expected = msgs.map((m) => m.map((f) => Buffer.from(f).toString('hex')))
+        return JSON.stringify(kept.map((m) => m.map((f) => f.toString('hex')))) === JSON.stringify(expected)
+      },
+    ),
+    { numRuns: 300 },
+  )
+  t.pass('property held for 300 runs')
+})
+
+t.test('transient chunks: frames are copies in their own exactly sized memory', async (t) => {
+  const scratch = Buffer.alloc(200_000)
+  const wire = Buffer.concat([encodeMessage([Buffer.from('abc')]), encodeMessage([Buffer.alloc(70_000, 7)])])
+  wire.copy(scratch)
+  const got: Buffer[] = []
+  const d = new FrameDecoder({ onMessage: (f) => got.push(f[0]!), onCommand: () => {} })
+  d.pushTransient(scratch.subarray(0, wire.length))
+  t.equal(got.length, 2)
+  t.not(got[0]!.buffer, scratch.buffer, 'small frame copied')
+  t.not(got[1]!.buffer, scratch.buffer, 'large frame copied')
+  t.equal(got[1]!.buffer.byteLength, 70_000, 'a large frame does not pin more than itself')
+  scratch.fill(0)
+  t.equal(got[0]!.toString(), 'abc')
+  t.ok(got[1]!.every((b) => b === 7))
+})

@@ -1,0 +1,111 @@
+// Shared reads: dialled and accepted streams (TCP and IPC) read into the one shared buffer, so a
+// Node version that stops allowing it is noticed here rather than as a silent slowdown; and
+// several connections reading through that one buffer at once, with messages of every size
+// straddling reads, each get exactly their own bytes, from our sockets and from libzmq's.
+import t, { type Test } from 'tap'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import * as zmq from 'zeromq'
+import type * as net from 'node:net'
+import { Pull, Push } from '../../../zmtp/index.ts'
+import { parseEndpoint } from '../../../zmtp/transport/endpoint.ts'
+import { dial, listen } from '../../../zmtp/transport/transport.ts'
+import { SHARED_READ_SIZE, readsShared, setChunkHandler } from '../../../zmtp/transport/shared-reads.ts'
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zmtp-shared-'))
+t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }))
+
+for (const ep of ['tcp://127.0.0.1:0', `ipc://${path.join(tmp, 'a.sock')}`]) {
+  t.test(`${ep.split(':')[0]}: dialled and accepted streams read shared; the moved accepted stream receives`, async (t) => {
+    let accepted: net.Socket | undefined
+    const gotAccepted = new Promise<net.Socket>((resolve) => {
+      void listen(parseEndpoint(ep), (s) => { accepted = s; resolve(s) }).then((l) => {
+        t.teardown(() => l.close())
+        const out = dial(parseEndpoint(l.endpoint))
+        t.teardown(() => out.destroy())
+        t.ok(readsShared(out), 'dialled stream reads shared')
+        out.write('ping')
+      })
+    })
+    const s = await gotAccepted
+    t.ok(readsShared(s), 'accepted stream reads shared')
+    t.equal(accepted, s)
+    if (ep.startsWith('tcp')) t.equal(s.remoteAddress, '127.0.0.1', 'the moved stream still knows its peer')
+    let got = ''
+    await new Promise<void>((resolve) => setChunkHandler(s, (chunk, transient) => {
+      t.ok(transient, 'chunks are transient')
+      got += chunk.toString()
+      if (got === 'ping') resolve()
+    }))
+    t.equal(got, 'ping')
+  })
+}
+
+/** Message i of sender k: its length and every byte follow from (k, i), so any mix-up shows. */
+function message(k: number, i: number): Buffer {
+  const sizes = [0, 1, 255, 256, 4096, 65_535, 65_536, 200_000, SHARED_READ_SIZE + 17]
+  const b = Buffer.alloc(sizes[(i + k) % sizes.length]! + 8)
+  b.writeUInt32BE(k, 0)
+  b.writeUInt32BE(i, 4)
+  for (let j = 8; j < b.length; j++) b[j] = (k * 31 + i * 7 + j) & 0xff
+  return b
+}
+
+function check(t: Test, frames: Buffer[], next: Map<number, number>): void {
+  const f = frames[0]!
+  const k = f.readUInt32BE(0)
+  const i = f.readUInt32BE(4)
+  const want = next.get(k) ?? 0
+  if (i !== want) t.fail(`sender ${k}: message ${i}, expected ${want}`)
+  next.set(k, i + 1)
+  if (!f.equals(message(k, i))) t.fail(`sender ${k} message ${i}: content differs`)
+  if (frames.length !== 2 || frames[1]!.toString() !== `tail ${k}.${i}`) t.fail(`sender ${k} message ${i}: second frame differs`)
+}
+
+const SENDERS = 4
+const PER_SENDER = 60
+
+t.test('four of our senders at once into one Pull: every message intact and in order per sender', async (t) => {
+  const pull = new Pull({ linger: 0 })
+  await pull.bind('tcp://127.0.0.1:*')
+  const pushes = Array.from({ length: SENDERS }, () => new Push({ linger: 0 }))
+  t.teardown(() => { pull.close(); for (const p of pushes) p.close() })
+  for (const p of pushes) p.connect(pull.lastEndpoint!)
+  const sending = pushes.map(async (p, k) => {
+    for (let i = 0; i < PER_SENDER; i++) await p.send([message(k, i), Buffer.from(`tail ${k}.${i}`)])
+  })
+  const next = new Map<number, number>()
+  for (let n = 0; n < SENDERS * PER_SENDER; n++) check(t, await pull.receive(), next)
+  await Promise.all(sending)
+  t.same([...next.values()], Array(SENDERS).fill(PER_SENDER), 'all messages of every sender')
+})
+
+t.test('libzmq senders at once into our Pull, and our Push into libzmq: intact both ways', async (t) => {
+  const pull = new Pull({ linger: 0 })
+  await pull.bind('tcp://127.0.0.1:*')
+  const pushes = Array.from({ length: SENDERS }, () => new zmq.Push({ linger: 0 }))
+  const zpull = new zmq.Pull({ linger: 0 })
+  await zpull.bind('tcp://127.0.0.1:*')
+  const push = new Push({ linger: 0 })
+  push.connect(zpull.lastEndpoint!)
+  t.teardown(() => { pull.close(); zpull.close(); push.close(); for (const p of pushes) p.close() })
+  for (const p of pushes) p.connect(pull.lastEndpoint!)
+  const sending = [
+    ...pushes.map(async (p, k) => {
+      for (let i = 0; i < PER_SENDER; i++) await p.send([message(k, i), Buffer.from(`tail ${k}.${i}`)])
+    }),
+    (async () => {
+      for (let i = 0; i < PER_SENDER; i++) await push.send([message(9, i), Buffer.from(`tail 9.${i}`)])
+    })(),
+  ]
+  const ours = new Map<number, number>()
+  const theirs = new Map<number, number>()
+  await Promise.all([
+    (async () => { for (let n = 0; n < SENDERS * PER_SENDER; n++) check(t, await pull.receive(), ours) })(),
+    (async () => { for (let n = 0; n < PER_SENDER; n++) check(t, await zpull.receive(), theirs) })(),
+  ])
+  await Promise.all(sending)
+  t.same([...ours.values()], Array(SENDERS).fill(PER_SENDER), 'all libzmq messages arrived intact')
+  t.same([...theirs.values()], [PER_SENDER], 'libzmq received all of ours intact')
+})
