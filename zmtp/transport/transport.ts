@@ -20,8 +20,9 @@ export interface Listener {
 export type AcceptHandler = (stream: net.Socket, address: string) => void
 
 export async function listen(ep: Endpoint, onAccept: AcceptHandler, options: { ipv6?: boolean; backlog?: number } = {}): Promise<Listener> {
-  // Accepted streams start paused so that adoptAccepted() can move them to shared reads.
-  const server = net.createServer({ noDelay: true, pauseOnConnect: true })
+  // Accepted streams start paused so that adoptAccepted() can move them to shared reads. No
+  // noDelay here: it would be set on the original socket, then again on the moved one below.
+  const server = net.createServer({ pauseOnConnect: true })
   let ipcPath: string | undefined
   if (ep.transport === 'tcp') {
     // libzmq binds "*" to IPv4 0.0.0.0 unless ZMQ_IPV6 is set.
