@@ -4,9 +4,12 @@
 // they arrive, so a size the peer claims is never allocated up front. Limits are checked
 // against the header before any body byte is read.
 //
-// A transient chunk (pushTransient) is only valid during the call, as when a stream reads into
-// one reused buffer: then every frame, piece or held byte that outlives the call is copied out,
-// each into its own exactly sized buffer, so what a caller keeps never pins a whole read.
+// A chunk whose memory is reused after the call (as when a stream reads into one reused buffer)
+// is pushed with a `viewMin`: what outlives the call and is smaller than that (frames, pieces of
+// straddling frames, input held while paused) is copied out, each into its own exactly sized
+// buffer; what is larger stays a view, and push() returns true to say the memory is now taken.
+// viewMin Infinity copies everything; 0 (the default) copies nothing. A caller that sets viewMin
+// to an eighth of its chunk size bounds what a kept view can pin to eight times its own size.
 
 import { constants as bufferConstants } from 'node:buffer'
 import { ZmtpError } from '../errors.ts'
@@ -58,8 +61,10 @@ export class FrameDecoder {
   private held: Buffer[] = []
   private paused = false
   private stopped = false
-  /** The chunk being decoded is reused after the call: copy whatever is kept. */
-  private transient = false
+  /** Parts of the chunk being decoded smaller than this are copied; larger ones are views. */
+  private viewMin = 0
+  /** A view of the chunk being decoded has been kept. */
+  private viewed = false
 
   constructor(sink: FrameSink, options: FrameDecoderOptions = {}) {
     this.sink = sink
@@ -99,34 +104,33 @@ export class FrameDecoder {
     return this.remaining === -1 && this.headLen === 0 && this.frames.length === 0
   }
 
-  /** Throws ZmtpError on bad input; the caller then drops the connection. */
-  push(chunk: Buffer): void {
-    if (this.stopped) return
+  /**
+   * Decodes `chunk`; throws ZmtpError on bad input (the caller then drops the connection). Parts
+   * kept beyond the call that are smaller than `viewMin` are copied. Returns true when a view of
+   * `chunk` was kept: its memory must not be reused.
+   */
+  push(chunk: Buffer, viewMin = 0): boolean {
+    if (this.stopped) return false
+    this.viewMin = viewMin
+    this.viewed = false
     if (this.paused) {
-      this.held.push(chunk)
-      return
+      this.held.push(this.keep(chunk, 0, chunk.length))
+    } else {
+      try {
+        this.decode(chunk)
+      } finally {
+        this.viewMin = 0
+      }
     }
-    this.decode(chunk)
+    this.viewMin = 0
+    return this.viewed
   }
 
-  /** As push(), for a chunk whose memory is reused once this returns: nothing of it is kept. */
-  pushTransient(chunk: Buffer): void {
-    if (this.stopped) return
-    if (this.paused) {
-      this.held.push(copyOf(chunk, 0, chunk.length))
-      return
-    }
-    this.transient = true
-    try {
-      this.decode(chunk)
-    } finally {
-      this.transient = false
-    }
-  }
-
-  /** `chunk[start, end)`, copied when the chunk is transient. */
+  /** `chunk[start, end)`: a view, or a copy when shorter than viewMin. */
   private keep(chunk: Buffer, start: number, end: number): Buffer {
-    return this.transient ? copyOf(chunk, start, end) : chunk.subarray(start, end)
+    if (end - start < this.viewMin) return copyOf(chunk, start, end)
+    if (this.viewMin > 0) this.viewed = true
+    return chunk.subarray(start, end)
   }
 
   private decode(chunk: Buffer): void {

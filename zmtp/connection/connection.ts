@@ -25,7 +25,7 @@ export type { SocketTypeName } from '../socket-type.ts'
 export type { ConnectionEvents, ConnectionHandler, ConnectionOptions, PeerInfo } from './connection-types.ts'
 
 /** Input after a fatal error is read (so the peer's FIN is seen) and dropped. */
-const discard = (): void => {}
+const discard = (): boolean => false
 
 const enum State { Greeting, Handshake, Ready, Closing, Closed }
 
@@ -266,21 +266,21 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
   // ---- stream plumbing ------------------------------------------------------------------------
 
   private readonly onData = (chunk: Buffer): void => {
-    this.onChunk(chunk, false)
+    this.onChunk(chunk, 0)
   }
 
-  /** A transient chunk is reused once this returns: the decoder copies what it keeps. */
-  private readonly onChunk = (chunk: Buffer, transient: boolean): void => {
+  /** Parts kept that are smaller than `viewMin` are copied (see ChunkHandler). */
+  private readonly onChunk = (chunk: Buffer, viewMin: number): boolean => {
     this.rx++
     try {
       if (this.state === State.Greeting) {
         chunk = this.readGreeting(chunk)
-        if (chunk.length === 0) return
+        if (chunk.length === 0) return false
       }
-      if (transient) this.decoder.pushTransient(chunk)
-      else this.decoder.push(chunk)
+      return this.decoder.push(chunk, viewMin)
     } catch (e) {
       this.onInputError(e)
+      return false
     }
   }
 

@@ -2,23 +2,35 @@
 // Node's default read path allocates a fresh 64 KiB buffer for every read and hands it on through
 // the stream machinery; here the kernel copies straight into one large reused buffer and the
 // connection's handler is called directly, so bulk transfers need far fewer reads and no memory
-// per read. A chunk is only valid during its handler call (the decoder's pushTransient copies
-// what it keeps). Sharing is safe because on Unix a read completes synchronously, one at a time
-// on this thread, its handler finishing before the next read; worker threads load their own copy
-// of this module. On Windows a read may still be in flight while another completes, so streams
-// there keep Node's own buffers.
+// per read. A chunk in the shared buffer is only valid during its handler call (the decoder
+// copies what it keeps). Sharing is safe because on Unix a read completes synchronously, one at
+// a time on this thread, its handler finishing before the next read; worker threads load their
+// own copy of this module. On Windows a read may still be in flight while another completes, so
+// streams there keep Node's own buffers.
 //
-// Outgoing streams get `onread` when they are made. Accepted streams come from net.Server, which
-// has no such option: the server leaves them paused (pauseOnConnect), and each one's handle is
-// moved into a new net.Socket that has it. Should a Node version not allow that, the stream is
-// used as it is, read through 'data' events; the handler then sees the same bytes, not transient.
+// A stream that fills half the shared buffer in one read is moving bulk data: it gets a buffer of
+// its own, and large frames (an eighth of the buffer or more) are handed on as views of it, not
+// copied; once a read leaves such a view behind, the next read goes into a fresh buffer. After
+// eight small reads in a row the stream goes back to the shared buffer.
+//
 import * as net from 'node:net'
 
-/** Called with each chunk read; a `transient` chunk's memory is reused once the call returns. */
-export type ChunkHandler = (chunk: Buffer, transient: boolean) => void
+/**
+ * Called with each chunk read. Parts the handler keeps that are smaller than `viewMin` must be
+ * copied (Infinity: copy everything, the chunk is reused; 0: the chunk is never reused). Returns
+ * true when it kept a view of the chunk.
+ */
+export type ChunkHandler = (chunk: Buffer, viewMin: number) => boolean
 
-/** Size of the shared read buffer: the most one read can return. */
+/** Size of the shared read buffer, and of a bulk stream's own: the most one read can return. */
 export const SHARED_READ_SIZE = 512 * 1024
+
+/** Frames this large or larger are kept as views of a bulk stream's own buffer. */
+const VIEW_MIN = SHARED_READ_SIZE / 8
+/** A read this large makes the stream a bulk stream. */
+const BULK_READ = SHARED_READ_SIZE / 2
+/** Small reads in a row after which a bulk stream gives its own buffer up. */
+const BULK_IDLE_READS = 8
 
 /** False on Windows, where reads may overlap. */
 export const SHARED_READS = process.platform !== 'win32'
@@ -32,13 +44,28 @@ class Reader {
   handler: ChunkHandler | undefined
   /** Copies of chunks read before a handler was set (not expected: handlers are set at once). */
   early: Buffer[] | undefined
+  /** A bulk stream's own buffer; undefined while it reads into the shared one. */
+  private own: Buffer | undefined
+  private smallReads = 0
 
   readonly onread: net.OnReadOpts = {
-    buffer: () => (shared ??= Buffer.allocUnsafe(SHARED_READ_SIZE)),
+    // Asked for the buffer of the next read, once at the start and after every read.
+    buffer: () => this.own ?? (shared ??= Buffer.allocUnsafe(SHARED_READ_SIZE)),
     callback: (n, buf) => {
       const chunk = (buf as Buffer).subarray(0, n)
-      if (this.handler !== undefined) this.handler(chunk, true)
-      else (this.early ??= []).push(Buffer.from(chunk))
+      const own = buf === this.own
+      const handler = this.handler
+      if (handler === undefined) (this.early ??= []).push(Buffer.from(chunk))
+      else if (handler(chunk, own ? VIEW_MIN : Infinity) && own) this.own = undefined
+      if (n >= BULK_READ) {
+        this.smallReads = 0
+        this.own ??= Buffer.allocUnsafeSlow(SHARED_READ_SIZE)
+      } else if (this.own !== undefined && ++this.smallReads >= BULK_IDLE_READS) {
+        this.own = undefined
+      } else if (own && this.own === undefined) {
+        // Its buffer was taken by a view: carry on in a fresh one.
+        this.own = Buffer.allocUnsafeSlow(SHARED_READ_SIZE)
+      }
       return true
     },
   }
@@ -95,5 +122,5 @@ export function setChunkHandler(stream: net.Socket, handler: ChunkHandler): void
   const early = reader.early
   if (early === undefined) return
   reader.early = undefined
-  for (const chunk of early) handler(chunk, false)
+  for (const chunk of early) handler(chunk, 0)
 }

@@ -200,7 +200,7 @@ t.test('pause holds input, resume delivers it in order; stop drops everything', 
   t.equal(sink.events.length, 3, 'nothing after stop')
 })
 
-t.test('transient chunks: any chunking, the memory reused after each push, nothing kept (fast-check)', async (t) => {
+t.test('reused chunks (viewMin Infinity): any chunking, the memory reused after each push, nothing kept (fast-check)', async (t) => {
   const frameArb = fc.oneof(fc.uint8Array({ maxLength: 20 }), fc.uint8Array({ minLength: 250, maxLength: 600 }))
   const msgArb = fc.array(frameArb, { minLength: 1, maxLength: 4 })
   fc.assert(
@@ -227,7 +227,7 @@ t.test('transient chunks: any chunking, the memory reused after each push, nothi
         let prev = 0
         for (const p of [...points, wire.length]) {
           const len = wire.copy(scratch, 0, prev, p)
-          d.pushTransient(scratch.subarray(0, len))
+          d.push(scratch.subarray(0, len), Infinity)
           scratch.fill(0xee)
           prev = p
           d.resume()
@@ -242,13 +242,13 @@ t.test('transient chunks: any chunking, the memory reused after each push, nothi
   t.pass('property held for 300 runs')
 })
 
-t.test('transient chunks: frames are copies in their own exactly sized memory', async (t) => {
+t.test('reused chunks (viewMin Infinity): frames are copies in their own exactly sized memory', async (t) => {
   const scratch = Buffer.alloc(200_000)
   const wire = Buffer.concat([encodeMessage([Buffer.from('abc')]), encodeMessage([Buffer.alloc(70_000, 7)])])
   wire.copy(scratch)
   const got: Buffer[] = []
   const d = new FrameDecoder({ onMessage: (f) => got.push(f[0]!), onCommand: () => {} })
-  d.pushTransient(scratch.subarray(0, wire.length))
+  t.equal(d.push(scratch.subarray(0, wire.length), Infinity), false, "nothing of the chunk kept")
   t.equal(got.length, 2)
   t.not(got[0]!.buffer, scratch.buffer, 'small frame copied')
   t.not(got[1]!.buffer, scratch.buffer, 'large frame copied')
@@ -256,4 +256,29 @@ t.test('transient chunks: frames are copies in their own exactly sized memory', 
   scratch.fill(0)
   t.equal(got[0]!.toString(), 'abc')
   t.ok(got[1]!.every((b) => b === 7))
+})
+
+t.test('viewMin: parts at least that large stay views and push() says the chunk is taken', async (t) => {
+  const wire = Buffer.concat([encodeMessage([Buffer.from('abc')]), encodeMessage([Buffer.alloc(70_000, 7)])])
+  const got: Buffer[] = []
+  const d = new FrameDecoder({ onMessage: (f) => got.push(f[0]!), onCommand: () => {} })
+  t.equal(d.push(wire, 65_536), true, 'a view was kept')
+  t.not(got[0]!.buffer, wire.buffer, 'the small frame is a copy')
+  t.equal(got[1]!.buffer, wire.buffer, 'the large frame is a view')
+  const small = encodeMessage([Buffer.from('x')])
+  t.equal(d.push(small, 65_536), false, 'only small frames: the chunk may be reused')
+  small.fill(0)
+  t.equal(got[2]!.toString(), 'x', 'copied, so unchanged when the chunk is reused')
+  // A large frame's first piece is kept as a view too, so the chunk is taken.
+  const big = encodeMessage([Buffer.alloc(200_000, 9)])
+  t.equal(d.push(big.subarray(0, 100_000), 65_536), true, 'straddling piece kept as a view')
+  t.equal(d.push(big.subarray(100_000), 65_536), true)
+  t.equal(got[3]!.length, 200_000)
+  t.ok(got[3]!.every((b) => b === 9))
+  // While paused, held input follows the same rule.
+  d.pause()
+  t.equal(d.push(encodeMessage([Buffer.from('x')]), 65_536), false, 'small held input copied')
+  t.equal(d.push(wire, 65_536), true, 'large held input kept as a view')
+  d.resume()
+  t.equal(got.length, 7)
 })

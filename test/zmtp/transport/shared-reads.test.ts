@@ -33,10 +33,11 @@ for (const ep of ['tcp://127.0.0.1:0', `ipc://${path.join(tmp, 'a.sock')}`]) {
     t.equal(accepted, s)
     if (ep.startsWith('tcp')) t.equal(s.remoteAddress, '127.0.0.1', 'the moved stream still knows its peer')
     let got = ''
-    await new Promise<void>((resolve) => setChunkHandler(s, (chunk, transient) => {
-      t.ok(transient, 'chunks are transient')
+    await new Promise<void>((resolve) => setChunkHandler(s, (chunk, viewMin) => {
+      t.equal(viewMin, Infinity, 'a small read is in the shared buffer: copy all that is kept')
       got += chunk.toString()
       if (got === 'ping') resolve()
+      return false
     }))
     t.equal(got, 'ping')
   })
@@ -108,4 +109,25 @@ t.test('libzmq senders at once into our Pull, and our Push into libzmq: intact b
   await Promise.all(sending)
   t.same([...ours.values()], Array(SENDERS).fill(PER_SENDER), 'all libzmq messages arrived intact')
   t.same([...theirs.values()], [PER_SENDER], 'libzmq received all of ours intact')
+})
+
+t.test('bulk stream: large frames are views of its own buffers, all kept to the end and still intact', async (t) => {
+  const pull = new Pull({ linger: 0 })
+  await pull.bind('tcp://127.0.0.1:*')
+  const push = new Push({ linger: 0 })
+  t.teardown(() => { pull.close(); push.close() })
+  push.connect(pull.lastEndpoint!)
+  const count = 400
+  const frame = (i: number): Buffer => Buffer.alloc(SHARED_READ_SIZE / 4, i & 0xff)
+  const sending = (async () => { for (let i = 0; i < count; i++) await push.send([frame(i), Buffer.from(`small ${i}`)]) })()
+  const kept: Buffer[][] = []
+  for (let i = 0; i < count; i++) kept.push(await pull.receive())
+  await sending
+  let views = 0
+  kept.forEach((m, i) => {
+    if (!m[0]!.equals(frame(i)) || m[1]!.toString() !== `small ${i}`) t.fail(`message ${i} changed after it was received`)
+    if (m[0]!.buffer.byteLength === SHARED_READ_SIZE) views++
+  })
+  t.ok(views > 0, `some large frames were views of a bulk buffer (${views} of ${count})`)
+  t.ok(kept.every((m) => m[1]!.buffer.byteLength < SHARED_READ_SIZE), 'small frames never pin a read buffer')
 })
