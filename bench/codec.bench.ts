@@ -1,10 +1,12 @@
-// ZRE codec throughput: the generated codec (codecs/generated/zre-msg.ts) against the hand-written codec of
+// ZRE codec throughput: the generated codec (codecs/generated/zre-msg.ts, as built in dist/) against the hand-written codec of
 // the zyre.js npm package, same messages, same run. Prints ops/s and ratios; never gates anything.
 //   npm run bench codec        or   node --import tsx bench/codec.bench.ts [--rounds 5] [--ms 400]
 import Module, { createRequire } from 'node:module'
 import { parseArgs } from 'node:util'
-import { decode, encode, type Hello, type Shout } from '../codecs/generated/zre-msg.ts'
+import type { Hello, Shout } from '../codecs/generated/zre-msg.ts'
+import { loadCodecs } from './built.ts'
 
+const { decode, encode } = (await loadCodecs()).zreMsg
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, ms: { type: 'string', default: '400' } } })
 const rounds = Number(values.rounds)
 const budgetMs = Number(values.ms)

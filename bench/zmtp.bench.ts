@@ -5,10 +5,11 @@
 // p50/p99, ratios, and below the table what a plain net.Socket pair with Node's default reads moves.
 import * as os from 'node:os'
 import * as zmq from 'zeromq'
-import * as ours from '../zmtp/index.ts'
+import { loadZmtp } from './built.ts'
 import { dealerRouter, pushPull, reqRep, type BenchSocket, type Stack, type Throughput } from './zmtp/harness.ts'
 import { rawTcp } from './zmtp/raw-tcp.ts'
 
+const ours = await loadZmtp()
 const quick = process.argv.includes('--quick')
 const scale = quick ? 0.1 : 1
 

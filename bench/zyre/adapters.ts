@@ -1,8 +1,10 @@
 // One small interface over both Zyre implementations the benchmark compares: ours and zyre.js
 // (loaded through zeromq/v5-compat). Both run on loopback with the same beacon interval.
 import { createRequire } from 'node:module'
-import { Zyre } from '../../lib/index.ts'
+import { loadLib } from '../built.ts'
 import { loadZyreJs } from '../../test/helpers/zyre-js.ts'
+
+const { Zyre } = await loadLib()
 
 export interface BenchNode {
   readonly id: string
