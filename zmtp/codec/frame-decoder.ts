@@ -126,6 +126,39 @@ export class FrameDecoder {
     return this.viewed
   }
 
+  /**
+   * True when `chunk` holds at least `atLeast` bytes of frames of `viewMin` bytes or more that lie
+   * wholly inside it (those push() would deliver as views), walking the frame headers from where
+   * decoding stands. A caller asks before push(chunk, viewMin) so that it only keeps views of
+   * memory that is mostly taken by them.
+   */
+  largeFrameBytesAtLeast(chunk: Buffer, viewMin: number, atLeast: number): boolean {
+    const len = chunk.length
+    if (len < atLeast) return false
+    if (this.headLen > 0) return false
+    // The rest of a straddling frame is assembled from pieces (copied), never a view.
+    let off = this.remaining > 0 ? Math.min(this.remaining, len) : 0
+    let large = 0
+    // Stop as soon as the answer is known either way.
+    while (off + 2 <= len && large < atLeast && large + (len - off) >= atLeast) {
+      let size: number
+      if (chunk[off]! & FLAG_LONG) {
+        if (off + 9 > len) break
+        const hi = chunk.readUInt32BE(off + 1)
+        if (hi >= HI_WORD_LIMIT) break
+        size = hi * TWO_32 + chunk.readUInt32BE(off + 5)
+        off += 9
+      } else {
+        size = chunk[off + 1]!
+        off += 2
+      }
+      if (size > len - off) break
+      if (size >= viewMin) large += size
+      off += size
+    }
+    return large >= atLeast
+  }
+
   /** `chunk[start, end)`: a view, or a copy when shorter than viewMin. */
   private keep(chunk: Buffer, start: number, end: number): Buffer {
     if (end - start < this.viewMin) return copyOf(chunk, start, end)

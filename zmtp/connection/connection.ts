@@ -277,6 +277,11 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
         chunk = this.readGreeting(chunk)
         if (chunk.length === 0) return false
       }
+      // Views of a reused buffer only when large frames fill at least half of it: what they pin
+      // is then at most twice what they hold.
+      if (viewMin > 0 && viewMin !== Infinity && !this.decoder.largeFrameBytesAtLeast(chunk, viewMin, chunk.buffer.byteLength / 2)) {
+        viewMin = Infinity
+      }
       return this.decoder.push(chunk, viewMin)
     } catch (e) {
       this.onInputError(e)

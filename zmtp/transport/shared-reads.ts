@@ -9,9 +9,10 @@
 // streams there keep Node's own buffers.
 //
 // A stream that fills half the shared buffer in one read is moving bulk data: it gets a buffer of
-// its own, and large frames (an eighth of the buffer or more) are handed on as views of it, not
-// copied; once a read leaves such a view behind, the next read goes into a fresh buffer. After
-// eight small reads in a row the stream goes back to the shared buffer.
+// its own, and large frames (an eighth of the buffer or more) may be handed on as views of it, not
+// copied (the connection does so only when they fill half the buffer); once a read leaves such a
+// view behind, the next read goes into a fresh buffer. After eight small reads in a row the
+// stream goes back to the shared buffer.
 //
 import * as net from 'node:net'
 

@@ -282,3 +282,43 @@ t.test('viewMin: parts at least that large stay views and push() says the chunk 
   d.resume()
   t.equal(got.length, 7)
 })
+
+t.test('largeFrameBytesAtLeast counts exactly the large frames wholly inside the chunk (fast-check)', async (t) => {
+  const sizeArb = fc.oneof(fc.nat(40), fc.integer({ min: 250, max: 300 }), fc.integer({ min: 1000, max: 3000 }))
+  fc.assert(
+    fc.property(
+      fc.array(sizeArb, { minLength: 1, maxLength: 12 }),
+      fc.nat(),
+      fc.nat(),
+      fc.integer({ min: 1, max: 2000 }),
+      fc.option(fc.nat()),
+      fc.nat(4000),
+      (sizes, cutSeed, endSeed, anyMin, pick, atLeast) => {
+        // Often exactly one of the frame sizes, to test the boundary.
+        const viewMin = pick === null ? anyMin : Math.max(1, sizes[pick % sizes.length]!)
+        const frames = sizes.map((n) => Buffer.alloc(n, 1))
+        const wire = encodeMessage(frames)
+        // Frame layout: [headerStart, bodyStart, bodyEnd) for each frame of one message.
+        const layout: [number, number, number][] = []
+        let off = 0
+        for (const f of frames) {
+          const head = f.length < 256 ? 2 : 9
+          layout.push([off, off + head, off + head + f.length])
+          off += head + f.length
+        }
+        const cut = cutSeed % (wire.length + 1)
+        const end = cut + (endSeed % (wire.length - cut + 1))
+        const d = new FrameDecoder({ onMessage: () => {}, onCommand: () => {} })
+        d.push(wire.subarray(0, cut))
+        const chunk = wire.subarray(cut, end)
+        const splitHeader = layout.some(([h, b]) => cut > h && cut < b)
+        let large = 0
+        for (const [h, b, e] of layout) if (h >= cut && e <= end && e - b >= viewMin) large += e - b
+        const expected = !splitHeader && chunk.length >= atLeast && large >= atLeast
+        return d.largeFrameBytesAtLeast(chunk, viewMin, atLeast) === expected
+      },
+    ),
+    { numRuns: 1000 },
+  )
+  t.pass('property held for 1000 runs')
+})

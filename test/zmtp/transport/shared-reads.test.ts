@@ -154,3 +154,33 @@ t.test('a stream whose handle cannot be moved is kept, resumed, and delivers thr
   out.write('x')
   t.equal((await got).toString(), 'x', 'resumed: bytes arrive')
 })
+
+t.test('bulk stream: a read buffer is kept by views only when they fill at least half of it', async (t) => {
+  const pull = new Pull({ linger: 0, receiveHighWaterMark: 0 })
+  await pull.bind('tcp://127.0.0.1:*')
+  const push = new Push({ linger: 0, sendHighWaterMark: 0 })
+  t.teardown(() => { pull.close(); push.close() })
+  push.connect(pull.lastEndpoint!)
+  const large = Buffer.alloc(SHARED_READ_SIZE / 8, 7)
+  const small = Buffer.alloc(100, 3)
+  // Rounds of one large frame among ~300 KiB of small messages, then rounds of large frames only.
+  const plan: Buffer[] = []
+  for (let r = 0; r < 20; r++) {
+    plan.push(large)
+    for (let i = 0; i < 3000; i++) plan.push(small)
+  }
+  for (let r = 0; r < 60; r++) plan.push(large)
+  const sending = (async () => { for (const m of plan) await push.send(m) })()
+  const kept: Buffer[] = []
+  for (let i = 0; i < plan.length; i++) {
+    const [f] = await pull.receive()
+    if (f!.length !== plan[i]!.length || f![0] !== plan[i]![0]) t.fail(`message ${i} differs`)
+    if (f!.length === large.length) kept.push(f!)
+  }
+  await sending
+  const byBuffer = new Map<ArrayBufferLike, number>()
+  for (const f of kept) if (f.buffer.byteLength === SHARED_READ_SIZE) byBuffer.set(f.buffer, (byBuffer.get(f.buffer) ?? 0) + f.length)
+  t.ok(byBuffer.size > 0, `large frames alone were delivered as views (${byBuffer.size} buffers)`)
+  const thin = [...byBuffer.values()].filter((bytes) => bytes < SHARED_READ_SIZE / 2)
+  t.same(thin, [], 'no read buffer is held by views filling less than half of it')
+})
