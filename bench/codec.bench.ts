@@ -1,6 +1,8 @@
-// ZRE codec throughput: the generated codec (codecs/generated/zre-msg.ts, as built in dist/) against the hand-written codec of
-// the zyre.js npm package, same messages, same run. Prints ops/s and ratios; never gates anything.
-//   npm run bench codec        or   node --import tsx bench/codec.bench.ts [--rounds 5] [--ms 400]
+// ZRE codec throughput: the generated codec (codecs/generated/zre-msg.ts, as built in dist/)
+// against the hand-written codec of the zyre.js npm package, same messages, same run. Prints
+// ops/s and ratios; never gates anything.
+//   npm run bench codec   (node --import tsx bench/codec.bench.ts [--rounds 5] [--ms 400] times
+//   whatever dist/ holds: build first)
 import Module, { createRequire } from 'node:module'
 import { parseArgs } from 'node:util'
 import type { Hello, Shout } from '../codecs/generated/zre-msg.ts'

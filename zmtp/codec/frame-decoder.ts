@@ -8,8 +8,8 @@
 // is pushed with a `viewMin`: what outlives the call and is smaller than that (frames, pieces of
 // straddling frames, input held while paused) is copied out, each into its own exactly sized
 // buffer; what is larger stays a view, and push() returns true to say the memory is now taken.
-// viewMin Infinity copies everything; 0 (the default) copies nothing. A caller that sets viewMin
-// to an eighth of its chunk size bounds what a kept view can pin to eight times its own size.
+// viewMin Infinity copies everything; 0 (the default) copies nothing. largeFrameBytesAtLeast()
+// tells a caller beforehand how much of a chunk such views would cover.
 
 import { constants as bufferConstants } from 'node:buffer'
 import { ZmtpError } from '../errors.ts'
@@ -113,16 +113,12 @@ export class FrameDecoder {
     if (this.stopped) return false
     this.viewMin = viewMin
     this.viewed = false
-    if (this.paused) {
-      this.held.push(this.keep(chunk, 0, chunk.length))
-    } else {
-      try {
-        this.decode(chunk)
-      } finally {
-        this.viewMin = 0
-      }
+    try {
+      if (this.paused) this.held.push(this.keep(chunk, 0, chunk.length))
+      else this.decode(chunk)
+    } finally {
+      this.viewMin = 0
     }
-    this.viewMin = 0
     return this.viewed
   }
 

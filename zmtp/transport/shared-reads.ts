@@ -13,7 +13,6 @@
 // copied (the connection does so only when they fill half the buffer); once a read leaves such a
 // view behind, the next read goes into a fresh buffer. After eight small reads in a row the
 // stream goes back to the shared buffer.
-//
 import * as net from 'node:net'
 
 /**
