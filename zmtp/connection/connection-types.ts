@@ -40,6 +40,12 @@ export interface ConnectionOptions {
   writeHighWaterMark?: number
   /** Extra READY/INITIATE properties (names per RFC 23). */
   metadata?: Map<string, Buffer>
+  /**
+   * An accepted stream: our greeting waits for the peer's first bytes (a loop turn at most), so
+   * that it leaves in one write with our first handshake command when the peer's whole greeting
+   * is already there. A peer that waits for ours first still gets it a loop turn later.
+   */
+  greetingAfterPeer?: boolean
 }
 
 /**

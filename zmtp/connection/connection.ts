@@ -48,6 +48,10 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
   private readonly isPubSide: boolean
   private peerInfo: PeerInfo | undefined
   private use31 = true
+  /** Our greeting is written (or queued to be). */
+  private greeted = false
+  /** Inside onChunk: handshake writes are queued and leave together when the chunk is done. */
+  private inInput = false
   /** Chunks received; heartbeat timers compare it to detect liveness. */
   rx = 0
 
@@ -68,8 +72,10 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
     stream.on('error', this.onStreamError)
     stream.on('close', this.onStreamClose)
     handshake.startTimer()
-    // Our whole greeting goes out at once; the peer's is parsed whatever way it arrives.
-    stream.write(ourGreeting(options))
+    // Our whole greeting goes out at once (an accepted stream's with our first handshake command
+    // if it can, see greetingAfterPeer); the peer's is parsed whatever way it arrives.
+    if (options.greetingAfterPeer === true) setImmediate(this.greetSoon)
+    else this.greet()
   }
 
   get isReady(): boolean {
@@ -136,10 +142,15 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
     this.emit('drain')
   }
 
-  /** Handshake writes go straight out (they are few and must precede any data). */
+  /**
+   * Handshake writes go straight out (they are few and must precede any data); those made while
+   * a chunk of input is handled leave when it is done, together with what it led to (our READY
+   * with the first messages queued for the peer once its READY is in the same chunk).
+   */
   write(buf: Buffer): void {
     if (this.state === State.Closing || this.state === State.Closed) return
-    this.writer.writeNow(buf)
+    if (this.inInput) this.writer.addRaw(buf)
+    else this.writer.writeNow(buf)
   }
 
   /**
@@ -200,6 +211,8 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
       else s.removeListener('data', this.onData)
       s.resume()
       this.finish(err)
+      // What the handshake queued (our greeting, perhaps) goes before the ERROR.
+      this.writer.flush()
       s.end(encodeError(reason))
       setTimeout(() => s.destroy(), LINGER_MS).unref()
       return
@@ -272,6 +285,19 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
   /** Parts kept that are smaller than `viewMin` are copied (see ChunkHandler). */
   private readonly onChunk = (chunk: Buffer, viewMin: number): boolean => {
     this.rx++
+    if (this.state === State.Ready) return this.decode(chunk, viewMin)
+    // Greeting and handshake: what we write in reply leaves in one write when the chunk is done.
+    this.inInput = true
+    try {
+      if (!this.greeted) this.greet()
+      return this.decode(chunk, viewMin)
+    } finally {
+      this.inInput = false
+      if (this.state !== State.Closing && this.state !== State.Closed) this.writer.flush()
+    }
+  }
+
+  private decode(chunk: Buffer, viewMin: number): boolean {
     try {
       if (this.state === State.Greeting) {
         chunk = this.readGreeting(chunk)
@@ -287,6 +313,20 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
       this.onInputError(e)
       return false
     }
+  }
+
+  /** Writes our greeting, or queues it while a chunk of input is handled. */
+  private greet(): void {
+    this.greeted = true
+    this.write(ourGreeting(this.options))
+  }
+
+  /** An accepted stream's greeting, if the peer has sent nothing for a loop turn. */
+  private readonly greetSoon = (): void => {
+    // setImmediate runs before the next poll: wait one more turn for the peer's bytes.
+    setImmediate(() => {
+      if (!this.greeted && this.state === State.Greeting) this.greet()
+    })
   }
 
   private onInputError(e: unknown): void {

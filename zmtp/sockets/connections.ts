@@ -80,7 +80,9 @@ export class Connections implements LinkOwner {
 
   /** A Connection over `stream` (accepted, or made by `out`), hooked up to its pipe. */
   open(stream: net.Socket, address: string, out: Outgoing | undefined): void {
-    const { conn } = new ConnectionLink(this, stream, this.connectionOptions(address), out)
+    const options = this.connectionOptions(address)
+    if (out === undefined) options.greetingAfterPeer = true
+    const { conn } = new ConnectionLink(this, stream, options, out)
     if (out === undefined) (this.handshaking ??= new Set()).add(conn)
     else out.connection = conn
   }
