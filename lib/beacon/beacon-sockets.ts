@@ -7,6 +7,7 @@ import type { ResolvedInterface } from './interfaces.ts'
 import type { BeaconSettings } from './beacon-options.ts'
 import { joinGroup, leaveGroup, setMulticastSending } from './multicast.ts'
 import { bindSocket, closeSocket, lookupDualStack } from './udp-socket.ts'
+import { acquireReceiver, type SharedReceiver } from './shared-receiver.ts'
 
 type SocketSettings = Pick<BeaconSettings, 'port' | 'mode' | 'multicastGroup' | 'multicastTtl' | 'multicastLoopback'>
 type Report = (err: Error) => void
@@ -20,6 +21,8 @@ export class BeaconSockets {
     private current: dgram.Socket,
     private readonly settings: SocketSettings,
     private readonly report: Report,
+    /** Set when `receiver` is shared with this process's other beacons (shared-receiver.ts). */
+    private readonly share?: SharedReceiver,
   ) {}
 
   /**
@@ -34,6 +37,7 @@ export class BeaconSockets {
 
   /** Binds both sockets on `iface`; on failure nothing is left open. */
   static async open(iface: ResolvedInterface, settings: SocketSettings, onMessage: (msg: Buffer, rinfo: dgram.RemoteInfo) => void, report: Report): Promise<BeaconSockets> {
+    if (settings.mode === 'broadcast' || settings.mode === 'unicast') return BeaconSockets.openShared(iface, settings, onMessage, report)
     const v6 = settings.mode === 'ipv6'
     const socket = dgram.createSocket(v6 ? { type: 'udp6', reuseAddr: true, lookup: lookupDualStack } : { type: 'udp4', reuseAddr: true })
     socket.on('message', onMessage)
@@ -51,6 +55,25 @@ export class BeaconSockets {
     }
     socket.on('error', (err) => report(new BeaconError(BeaconErrorCode.SOCKET, `beacon socket: ${err.message}`, { cause: err })))
     return new BeaconSockets(socket, sender, settings, report)
+  }
+
+  /** IPv4 without a group to join: the port's receiver is shared within the process. */
+  private static async openShared(iface: ResolvedInterface, settings: SocketSettings, onMessage: (msg: Buffer, rinfo: dgram.RemoteInfo) => void, report: Report): Promise<BeaconSockets> {
+    const onError = (err: Error): void => report(new BeaconError(BeaconErrorCode.SOCKET, `beacon socket: ${err.message}`, { cause: err }))
+    let share: SharedReceiver
+    try {
+      share = await acquireReceiver(settings.port, onMessage, onError)
+    } catch (err) {
+      throw new BeaconError(BeaconErrorCode.SOCKET, `cannot open the beacon on UDP port ${settings.port}: ${(err as Error).message}`, { cause: err })
+    }
+    let sender: dgram.Socket
+    try {
+      sender = await openSender(iface, settings, report)
+    } catch (err) {
+      await share.release()
+      throw err
+    }
+    return new BeaconSockets(share.socket, sender, settings, report, share)
   }
 
   /**
@@ -92,8 +115,8 @@ export class BeaconSockets {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
-    const { receiver, current } = this
-    await Promise.all([closeSocket(receiver), current !== receiver && closeSocket(current)])
+    const { receiver, current, share } = this
+    await Promise.all([share ? share.release() : closeSocket(receiver), current !== receiver && closeSocket(current)])
   }
 }
 
