@@ -18,6 +18,8 @@ const EMPTY = Buffer.alloc(0)
 export class WriteBatcher {
   private parts: Buffer[] = []
   private partsBytes = 0
+  /** Of pendingBytes, those of large bodies passed by reference. */
+  private referencedBytes = 0
   private slab = EMPTY
   private nextSlabSize = SLAB_FIRST
   private start = 0 // slab[start, pos) is filled but not yet handed out
@@ -25,6 +27,11 @@ export class WriteBatcher {
 
   get pendingBytes(): number {
     return this.partsBytes + this.pos - this.start
+  }
+
+  /** Pending bytes copied into slabs: small messages, headers, commands. */
+  get copiedBytes(): number {
+    return this.pendingBytes - this.referencedBytes
   }
 
   get isEmpty(): boolean {
@@ -58,6 +65,7 @@ export class WriteBatcher {
     const p = this.parts
     this.parts = []
     this.partsBytes = 0
+    this.referencedBytes = 0
     return p
   }
 
@@ -70,6 +78,7 @@ export class WriteBatcher {
       this.cut()
       this.parts.push(b)
       this.partsBytes += b.length
+      this.referencedBytes += b.length
     }
   }
 

@@ -61,3 +61,24 @@ t.test('slabs start small and grow for busy connections', async (t) => {
   const parts = b.take()
   t.ok(parts.length <= 12, `5000 small messages in few parts (${parts.length})`)
 })
+
+t.test('copiedBytes counts what went into slabs, not bodies passed by reference (fast-check)', async (t) => {
+  fc.assert(
+    fc.property(fc.array(item, { maxLength: 40 }), (items) => {
+      const b = new WriteBatcher()
+      let referenced = 0
+      for (const it of items) {
+        if (it.raw) b.addRaw(it.frames[0]!)
+        else b.addMessage(it.frames)
+        // Bodies over 4 KiB in messages over 8 KiB, and raw buffers over 4 KiB, go by reference.
+        const total = it.frames.reduce((n, f) => n + f.length + (f.length < 256 ? 2 : 9), 0)
+        for (const f of it.frames) if (f.length > 4096 && (it.raw || total > 8192)) referenced += f.length
+        if (b.copiedBytes !== b.pendingBytes - referenced) return false
+      }
+      b.take()
+      return b.copiedBytes === 0 && b.pendingBytes === 0
+    }),
+    { numRuns: 300 },
+  )
+  t.pass('property held for 300 runs')
+})
