@@ -278,9 +278,32 @@ export class FrameDecoder {
   }
 }
 
-/** A copy of `src[start, end)` in its own memory (small ones from Node's pool, as Buffer.from does). */
+/** Copies of 4-16 KiB are carved from slabs of this size (Node's own pool takes smaller ones). */
+const SLAB_SIZE = 64 * 1024
+const SLAB_MIN = 4 * 1024
+const SLAB_MAX = SLAB_SIZE / 4
+let slab: Buffer | undefined
+let slabPos = 0
+
+/**
+ * A copy of `src[start, end)`. Under 4 KiB from Node's pool (as Buffer.from does); 4-16 KiB
+ * from a 64 KiB slab of ours, so a stream of such frames is not one allocation each (a kept one
+ * pins its slab, at most 16 times its size, as a view of a 64 KiB read did); larger ones alone.
+ */
 function copyOf(src: Buffer, start: number, end: number): Buffer {
-  const out = Buffer.allocUnsafe(end - start)
+  const n = end - start
+  let out: Buffer
+  if (n < SLAB_MIN || n > SLAB_MAX) {
+    out = Buffer.allocUnsafe(n)
+  } else {
+    if (slab === undefined || SLAB_SIZE - slabPos < n) {
+      slab = Buffer.allocUnsafeSlow(SLAB_SIZE)
+      slabPos = 0
+    }
+    out = slab.subarray(slabPos, slabPos + n)
+    // Keep the next copy 8-byte aligned, as Node's pool does.
+    slabPos = (slabPos + n + 7) & ~7
+  }
   src.copy(out, 0, start, end)
   return out
 }

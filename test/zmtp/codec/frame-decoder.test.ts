@@ -322,3 +322,20 @@ t.test('largeFrameBytesAtLeast counts exactly the large frames wholly inside the
   )
   t.pass('property held for 1000 runs')
 })
+
+t.test('reused chunks: 4-16 KiB frames are copied into shared 64 KiB slabs, intact after the chunk is reused', async (t) => {
+  const sizes = [5000, 16384, 4096, 12000, 9000, 7000, 4095, 16385]
+  const wire = encodeMessage(sizes.map((n, i) => Buffer.alloc(n, i + 1)))
+  const scratch = Buffer.from(wire)
+  let frames: Buffer[] = []
+  const d = new FrameDecoder({ onMessage: (f) => { frames = f }, onCommand: () => {} })
+  t.equal(d.push(scratch, Infinity), false)
+  scratch.fill(0xee)
+  t.same(frames.map((f) => f.length), sizes)
+  frames.forEach((f, i) => t.ok(f.every((b) => b === i + 1), `frame ${i} (${f.length} bytes) intact`))
+  const slabbed = frames.filter((f) => f.length >= 4096 && f.length <= 16384)
+  t.ok(slabbed.every((f) => f.buffer.byteLength === 65536), '4-16 KiB frames live in 64 KiB slabs')
+  // Six of them, 53 KiB in all: two slabs at most, whatever the first slab held before.
+  t.ok(new Set(slabbed.map((f) => f.buffer)).size <= 2, 'they share slabs')
+  t.equal(frames[7]!.buffer.byteLength, 16385, 'a larger frame has memory of its own')
+})
