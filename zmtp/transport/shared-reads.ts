@@ -46,6 +46,7 @@ class Reader {
   early: Buffer[] | undefined
   /** A bulk stream's own buffer; undefined while it reads into the shared one. */
   private own: Buffer | undefined
+  /** Small reads in a row. */
   private smallReads = 0
 
   readonly onread: net.OnReadOpts = {
@@ -55,17 +56,14 @@ class Reader {
       const chunk = (buf as Buffer).subarray(0, n)
       const own = buf === this.own
       const handler = this.handler
+      let taken = false
       if (handler === undefined) (this.early ??= []).push(Buffer.from(chunk))
-      else if (handler(chunk, own ? VIEW_MIN : Infinity) && own) this.own = undefined
-      if (n >= BULK_READ) {
-        this.smallReads = 0
-        this.own ??= Buffer.allocUnsafeSlow(SHARED_READ_SIZE)
-      } else if (this.own !== undefined && ++this.smallReads >= BULK_IDLE_READS) {
-        this.own = undefined
-      } else if (own && this.own === undefined) {
-        // Its buffer was taken by a view: carry on in a fresh one.
-        this.own = Buffer.allocUnsafeSlow(SHARED_READ_SIZE)
-      }
+      else taken = handler(chunk, own ? VIEW_MIN : Infinity) && own
+      this.smallReads = n >= BULK_READ ? 0 : this.smallReads + 1
+      const bulk = n >= BULK_READ || (own && this.smallReads < BULK_IDLE_READS)
+      // A bulk stream reads into a buffer of its own: a fresh one when a view took the last.
+      if (!bulk) this.own = undefined
+      else if (taken || this.own === undefined) this.own = Buffer.allocUnsafeSlow(SHARED_READ_SIZE)
       return true
     },
   }

@@ -11,7 +11,7 @@ import { Pull, Push } from '../../../zmtp/index.ts'
 import { parseEndpoint } from '../../../zmtp/transport/endpoint.ts'
 import { dial, listen } from '../../../zmtp/transport/transport.ts'
 import * as net from 'node:net'
-import { SHARED_READS, SHARED_READ_SIZE, adoptAccepted, readsShared, setChunkHandler } from '../../../zmtp/transport/shared-reads.ts'
+import { SHARED_READS, SHARED_READ_SIZE, adoptAccepted, connectShared, readsShared, setChunkHandler } from '../../../zmtp/transport/shared-reads.ts'
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zmtp-shared-'))
 t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }))
@@ -183,4 +183,20 @@ t.test('bulk stream: a read buffer is kept by views only when they fill at least
   t.ok(byBuffer.size > 0, `large frames alone were delivered as views (${byBuffer.size} buffers)`)
   const thin = [...byBuffer.values()].filter((bytes) => bytes < SHARED_READ_SIZE / 2)
   t.same(thin, [], 'no read buffer is held by views filling less than half of it')
+})
+
+t.test('chunks read before a handler is set are kept (copied) and handed over when it is', { skip: !SHARED_READS }, async (t) => {
+  const server = net.createServer((s) => s.end('early bytes'))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => server.close())
+  const out = connectShared({ host: '127.0.0.1', port: (server.address() as net.AddressInfo).port })
+  t.teardown(() => out.destroy())
+  // Read with no handler yet: the stream ends once the bytes are in.
+  await new Promise<void>((resolve) => out.once('end', () => resolve()))
+  const got: [string, number][] = []
+  setChunkHandler(out, (chunk, viewMin) => {
+    got.push([chunk.toString(), viewMin])
+    return false
+  })
+  t.same(got, [['early bytes', 0]], 'handed over as a copy the handler may keep')
 })
