@@ -4,7 +4,7 @@
 // It never reconnects and knows nothing of routing: the socket layer above owns that.
 
 import { EventEmitter } from 'node:events'
-import type * as net from 'node:net'
+import * as net from 'node:net'
 import { debuglog } from 'node:util'
 import { ZmtpError } from '../errors.ts'
 import type { SocketTypeName } from '../socket-type.ts'
@@ -15,7 +15,8 @@ import type { ConnectionEvents, ConnectionHandler, ConnectionOptions, PeerInfo }
 import { GreetingReader } from './greeting-reader.ts'
 import { InputGate } from './input-gate.ts'
 import { StreamWriter } from './stream-writer.ts'
-import { readsShared, setChunkHandler } from '../transport/shared-reads.ts'
+import type { ByteStream } from '../transport/byte-stream.ts'
+import { SocketStream } from '../transport/socket-stream.ts'
 import { Heartbeat, type HeartbeatHost } from './heartbeat.ts'
 import { Handshake, type HandshakeHost } from './handshake.ts'
 
@@ -33,7 +34,7 @@ const enum State { Greeting, Handshake, Ready, Closing, Closed }
 const LINGER_MS = 2000
 
 export class Connection extends EventEmitter<ConnectionEvents> implements FrameSink, HeartbeatHost, HandshakeHost {
-  private readonly stream: net.Socket
+  private readonly stream: ByteStream
   readonly options: ConnectionOptions
   private readonly handler: ConnectionHandler | undefined
   private state = State.Greeting
@@ -55,9 +56,16 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
   /** Chunks received; heartbeat timers compare it to detect liveness. */
   rx = 0
 
-  /** `handler`, if given, is told of every event before the listeners are. */
-  constructor(stream: net.Socket, options: ConnectionOptions, handler?: ConnectionHandler) {
+  /**
+   * `handler`, if given, is told of every event before the listeners are. A net.Socket given as
+   * `stream` is read through its 'data' events.
+   */
+  constructor(stream: ByteStream | net.Socket, options: ConnectionOptions, handler?: ConnectionHandler) {
     super()
+    if (stream instanceof net.Socket) {
+      stream.setNoDelay(true)
+      stream = new SocketStream(stream)
+    }
     this.stream = stream
     this.options = options
     this.handler = handler
@@ -66,11 +74,8 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
     const handshake = new Handshake(this, options)
     this.handshake = handshake
     this.writer = new StreamWriter(stream, options.writeHighWaterMark, this)
-    stream.setNoDelay(true)
-    if (readsShared(stream)) setChunkHandler(stream, this.onChunk)
-    else stream.on('data', this.onData)
-    stream.on('error', this.onStreamError)
-    stream.on('close', this.onStreamClose)
+    stream.setChunkHandler(this.onChunk)
+    stream.onClose(this.onStreamClose)
     handshake.startTimer()
     // Our whole greeting goes out at once (an accepted stream's with our first handshake command
     // if it can, see greetingAfterPeer); the peer's is parsed whatever way it arrives.
@@ -121,9 +126,8 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
     this.stopTimers()
     this.decoder.stop()
     this.writer.flush()
+    // Reading goes on (even if input was paused), so the peer's FIN is seen.
     this.stream.end()
-    // Keep reading (and discarding) even if input was paused, so the peer's FIN is seen.
-    this.stream.resume()
     setTimeout(() => this.stream.destroy(), LINGER_MS).unref()
   }
 
@@ -207,9 +211,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
       // is cut off after the linger time.
       const s = this.stream
       // Input is discarded from now on, but still read so the peer's FIN can close the socket.
-      if (readsShared(s)) setChunkHandler(s, discard)
-      else s.removeListener('data', this.onData)
-      s.resume()
+      s.setChunkHandler(discard)
       this.finish(err)
       // What the handshake queued (our greeting, perhaps) goes before the ERROR.
       this.writer.flush()
@@ -277,10 +279,6 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
   }
 
   // ---- stream plumbing ------------------------------------------------------------------------
-
-  private readonly onData = (chunk: Buffer): void => {
-    this.onChunk(chunk, 0)
-  }
 
   /** Parts kept that are smaller than `viewMin` are copied (see ChunkHandler). */
   private readonly onChunk = (chunk: Buffer, viewMin: number): boolean => {
@@ -353,12 +351,9 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
     return chunk.subarray(take)
   }
 
-  private readonly onStreamError = (err: Error): void => {
+  private readonly onStreamClose = (err: Error | undefined): void => {
     // Transport errors (ECONNRESET, EPIPE...) are not protocol errors: the socket layer sees 'close'.
-    log('zmtp %s: stream error %s', this.options.address, err.message)
-  }
-
-  private readonly onStreamClose = (): void => {
+    if (err !== undefined) log('zmtp %s: stream error %s', this.options.address, err.message)
     this.finish(undefined)
   }
 

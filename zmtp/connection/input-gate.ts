@@ -2,7 +2,7 @@
 // PLAIN server while authenticate() runs. A pause takes effect at once, also between two messages
 // of one chunk (the decoder holds the rest); a resume restarts the stream and hands the held
 // messages on from a microtask, never inside the call.
-import type * as net from 'node:net'
+import type { ByteStream } from '../transport/byte-stream.ts'
 import type { FrameDecoder } from '../codec/frame-decoder.ts'
 
 export interface InputGateHost {
@@ -14,7 +14,7 @@ export class InputGate {
   private _paused = false
 
   constructor(
-    private readonly stream: net.Socket,
+    private readonly stream: ByteStream,
     private readonly decoder: FrameDecoder,
     private readonly host: InputGateHost,
     /** The decoder threw while handing on held input. */

@@ -2,7 +2,7 @@
 // once per tick (setImmediate), or at once past FLUSH_AT so large messages do not wait, in one
 // write or one cork/uncork. Bytes buffered (ours + the stream's) over the write high-water mark
 // make send() return false; the host emits 'drain' once they are back under it.
-import type * as net from 'node:net'
+import type { ByteStream } from '../transport/byte-stream.ts'
 import { WriteBatcher } from './write-batcher.ts'
 
 /**
@@ -31,7 +31,7 @@ export class StreamWriter extends WriteBatcher {
   private listening = false
 
   constructor(
-    private readonly stream: net.Socket,
+    private readonly stream: ByteStream,
     /** Default 1 MiB. */
     writeHighWaterMark: number | undefined,
     private readonly host: StreamWriterHost,
@@ -54,10 +54,10 @@ export class StreamWriter extends WriteBatcher {
     }
     if (this.bufferedAmount > this.hwm) {
       this.needDrain = true
-      // The stream's 'drain' only matters from now on; most connections never get here.
+      // The stream's drain only matters from now on; most connections never get here.
       if (!this.listening) {
         this.listening = true
-        this.stream.on('drain', this.checkDrain)
+        this.stream.setDrainListener(this.checkDrain)
       }
       return false
     }
@@ -85,14 +85,7 @@ export class StreamWriter extends WriteBatcher {
   flush(): void {
     if (this.isEmpty) return
     const parts = this.take()
-    if (this.stream.destroyed) return
-    if (parts.length === 1) {
-      this.stream.write(parts[0]!)
-      return
-    }
-    this.stream.cork()
-    for (let i = 0; i < parts.length; i++) this.stream.write(parts[i]!)
-    this.stream.uncork()
+    if (!this.stream.destroyed) this.stream.writev(parts)
   }
 
   private readonly onFlushTick = (): void => {

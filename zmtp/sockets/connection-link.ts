@@ -1,7 +1,7 @@
 // One Connection as its socket sees it: the pipe it feeds once its handshake is done, and what
 // each of its events does to the socket's routing and events. One object per connection, told of
 // the events directly (ConnectionHandler) rather than through a listener per event.
-import type * as net from 'node:net'
+import type { ByteStream } from '../transport/byte-stream.ts'
 import { debuglog } from 'node:util'
 import { ZmtpErrorCode, type ZmtpError } from '../errors.ts'
 import type { ConnectionsHost, Outgoing, PipeEvents } from './connections.ts'
@@ -26,7 +26,7 @@ export class ConnectionLink implements ConnectionHandler {
 
   constructor(
     private readonly owner: LinkOwner,
-    private readonly stream: net.Socket,
+    private readonly stream: ByteStream,
     options: ConnectionOptions,
     private readonly out: Outgoing | undefined,
   ) {

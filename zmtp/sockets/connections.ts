@@ -1,7 +1,7 @@
 // Every Connection of one socket, from its stream to its close: made with the socket's options,
 // hooked to a Pipe once the handshake is done (and unhooked when it goes: connection-link.ts),
 // closed with linger, and the count of live streams behind the socket's 'end' event.
-import type * as net from 'node:net'
+import type { ByteStream } from '../transport/byte-stream.ts'
 import { ConnectionLink, type LinkOwner } from './connection-link.ts'
 import type { Observer } from './observer.ts'
 import { toRoutingId, type SocketOptions } from './options.ts'
@@ -62,10 +62,9 @@ export class Connections implements LinkOwner {
   ) {}
 
   /** Count `stream` until it closes. */
-  track(stream: net.Socket): void {
+  track(stream: ByteStream): void {
     this.liveStreams++
-    // Once per stream, so a plain listener (cheaper than once()).
-    stream.on('close', () => {
+    stream.onClose(() => {
       this.liveStreams--
       if (this.host.closed) this.maybeEnd()
     })
@@ -79,7 +78,7 @@ export class Connections implements LinkOwner {
   }
 
   /** A Connection over `stream` (accepted, or made by `out`), hooked up to its pipe. */
-  open(stream: net.Socket, address: string, out: Outgoing | undefined): void {
+  open(stream: ByteStream, address: string, out: Outgoing | undefined): void {
     const options = this.connectionOptions(address)
     if (out === undefined) options.greetingAfterPeer = true
     const { conn } = new ConnectionLink(this, stream, options, out)

@@ -1,7 +1,7 @@
 // One connect() endpoint: its pipe lives until disconnect(); streams come and go. Dials, redials
 // with exponential backoff (reconnectInterval doubling up to reconnectMaxInterval) whenever a
 // dial fails or a connection closes, and on close may finish a pending attempt to flush.
-import type * as net from 'node:net'
+import type { ByteStream } from '../transport/byte-stream.ts'
 import { debuglog } from 'node:util'
 import type { Endpoint } from '../transport/endpoint.ts'
 import { dial, dialAddress } from '../transport/transport.ts'
@@ -23,7 +23,7 @@ export interface DialerHost {
 }
 
 export class Dialer implements Outgoing {
-  private stream: net.Socket | undefined
+  private stream: ByteStream | undefined
   connection: Connection | undefined
   private timer: NodeJS.Timeout | undefined
   private interval: number
@@ -47,9 +47,19 @@ export class Dialer implements Outgoing {
     this.timer = undefined
     if (this.stopped || this.host.closed) return
     const address = dialAddress(this.ep)
-    let stream: net.Socket
+    let connected = false
+    let stream: ByteStream
     try {
-      stream = dial(this.ep)
+      stream = dial(this.ep, (s) => {
+        connected = true
+        if (this.stopped && !this.flushOnClose) {
+          s.destroy()
+          return
+        }
+        this.interval = this.host.reconnectInterval
+        this.host.events.publish({ type: 'connect', address: this.endpoint })
+        this.connections.open(s, address, this)
+      })
     } catch (err) {
       debug('zmtp %s: dial %s failed: %s', this.host.type, this.endpoint, (err as Error).message)
       this.scheduleReconnect()
@@ -57,25 +67,12 @@ export class Dialer implements Outgoing {
     }
     this.stream = stream
     this.connections.track(stream)
-    let connected = false
-    // Errors before the Connection exists (ECONNREFUSED...) end in 'close' below.
-    stream.on('error', (err) => debug('zmtp %s: %s: %s', this.host.type, address, err.message))
-    // 'connect' and 'close' come once per stream: plain listeners are cheaper than once().
-    stream.on('connect', () => {
-      connected = true
-      if (this.stopped && !this.flushOnClose) {
-        stream.destroy()
-        return
-      }
-      this.interval = this.host.reconnectInterval
-      this.host.events.publish({ type: 'connect', address: this.endpoint })
-      this.connections.open(stream, address, this)
-    })
-    stream.on('close', () => {
-      if (!connected && this.stream === stream) {
-        this.stream = undefined
-        this.scheduleReconnect()
-      }
+    // A failed attempt (ECONNREFUSED...) closes the stream before it connects.
+    stream.onClose((err) => {
+      if (connected || this.stream !== stream) return
+      if (err !== undefined) debug('zmtp %s: %s: %s', this.host.type, address, err.message)
+      this.stream = undefined
+      this.scheduleReconnect()
     })
     this.host.events.publish({ type: 'connect:delay', address: this.endpoint })
   }
@@ -121,7 +118,7 @@ export class Dialer implements Outgoing {
         if (this.connection !== undefined && !this.connection.isReady) this.connection.destroy()
         else if (this.connection === undefined) this.stream?.destroy()
       }, linger)
-      this.stream!.once('close', () => clearTimeout(timer))
+      this.stream!.onClose(() => clearTimeout(timer))
     }
   }
 

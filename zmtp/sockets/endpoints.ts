@@ -2,7 +2,7 @@
 // both make (accepted streams get a pipe once their handshake is done; a dialer's pipe exists
 // from connect() on). It reads the socket's options and publishes its events through the host,
 // and tells the socket's routing about pipes through PipeEvents.
-import type * as net from 'node:net'
+import type { ByteStream } from '../transport/byte-stream.ts'
 import { debuglog } from 'node:util'
 import { ZmtpError, ZmtpErrorCode } from '../errors.ts'
 import { parseEndpoint } from '../transport/endpoint.ts'
@@ -91,13 +91,12 @@ export class Endpoints {
     this.pipes.removed(d.pipe)
   }
 
-  private accept(stream: net.Socket, address: string): void {
+  private accept(stream: ByteStream, address: string): void {
     const host = this.host
     if (host.closed) {
       stream.destroy()
       return
     }
-    stream.on('error', (err) => debug('zmtp %s: %s: %s', host.type, address, err.message))
     this.connections.track(stream)
     host.events.publish({ type: 'accept', address })
     this.connections.open(stream, address, undefined)

@@ -2,7 +2,7 @@
 // high-water mark, an incoming queue bounded by the receive high-water mark, and at most one
 // live Connection. A pipe made by connect() outlives its connections (messages stay queued
 // across a reconnect, as in libzmq); a pipe of an accepted connection dies with it.
-import type * as net from 'node:net'
+import type { ByteStream } from '../transport/byte-stream.ts'
 import { RingQueue } from './queue.ts'
 import type { TopicCounts } from './topics.ts'
 import type { Connection, PeerInfo } from './wire.ts'
@@ -17,7 +17,7 @@ export interface PipeOwner {
 
 export class Pipe {
   connection: Connection | undefined
-  stream: net.Socket | undefined
+  stream: ByteStream | undefined
   peer: PeerInfo | undefined
   /** The routing id a ROUTER files this pipe under. */
   routingId: Buffer | undefined
@@ -71,7 +71,7 @@ export class Pipe {
   }
 
   /** Handshake done on `connection`; call flushQueued() once the socket accepted the peer. */
-  attach(connection: Connection, stream: net.Socket, peer: PeerInfo): void {
+  attach(connection: Connection, stream: ByteStream, peer: PeerInfo): void {
     this.connection = connection
     this.stream = stream
     this.peer = peer

@@ -1,6 +1,8 @@
 // Stream transports behind one small interface: listen() hands over accepted streams, dial()
-// starts one outgoing stream. TCP and IPC (Unix domain sockets) are both net.Socket streams, so
-// everything above this file is transport-agnostic.
+// starts one outgoing stream, both as ByteStreams, so everything above this file is
+// transport-agnostic. TCP to and from IP addresses drives libuv handles directly where Node
+// allows it (handle-stream.ts); IPC (Unix domain sockets), hostnames and the rest are net.Socket
+// streams (socket-stream.ts).
 import * as net from 'node:net'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -8,7 +10,10 @@ import * as path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { ZmtpError, ZmtpErrorCode } from '../errors.ts'
 import { formatIpc, formatTcp, hostPort, type Endpoint } from './endpoint.ts'
-import { adoptAccepted, connectShared } from './shared-reads.ts'
+import type { ByteStream } from './byte-stream.ts'
+import { dialHandle, listenHandle } from './handle-stream.ts'
+import { adoptAccepted, connectSocket } from './socket-stream.ts'
+import { uv } from './uv-binding.ts'
 
 export interface Listener {
   /** The endpoint actually bound (real port, generated ipc path): the socket's lastEndpoint. */
@@ -17,9 +22,42 @@ export interface Listener {
 }
 
 /** An accepted stream and the remote address ("host:port" or the ipc path) for events/PeerInfo. */
-export type AcceptHandler = (stream: net.Socket, address: string) => void
+export type AcceptHandler = (stream: ByteStream, address: string) => void
 
-export async function listen(ep: Endpoint, onAccept: AcceptHandler, options: { ipv6?: boolean; backlog?: number } = {}): Promise<Listener> {
+export interface ListenOptions {
+  ipv6?: boolean
+  backlog?: number
+}
+
+export async function listen(ep: Endpoint, onAccept: AcceptHandler, options: ListenOptions = {}): Promise<Listener> {
+  if (ep.transport === 'tcp' && uv !== undefined) {
+    // libzmq binds "*" to IPv4 0.0.0.0 unless ZMQ_IPV6 is set.
+    const host = ep.host === '*' ? (options.ipv6 ? '::' : '0.0.0.0') : ep.host
+    if (net.isIP(host) !== 0) return listenTcpHandle(host, ep.port, onAccept, options)
+  }
+  return listenNet(ep, onAccept, options)
+}
+
+function listenTcpHandle(host: string, port: number, onAccept: AcceptHandler, options: ListenOptions): Listener {
+  let listener
+  try {
+    listener = listenHandle(uv!, host, port, options.backlog ?? 100, (stream, address, peerPort) => {
+      onAccept(stream, hostPort(normalizeHost(address), peerPort))
+    })
+  } catch (e) {
+    throw bindError(e as NodeJS.ErrnoException)
+  }
+  const endpoint = formatTcp(normalizeHost(listener.address), listener.port)
+  return {
+    endpoint,
+    close: () => {
+      listener.close()
+      return new Promise((resolve) => setImmediate(resolve))
+    },
+  }
+}
+
+async function listenNet(ep: Endpoint, onAccept: AcceptHandler, options: ListenOptions): Promise<Listener> {
   // Accepted streams start paused so that adoptAccepted() can move them to shared reads. No
   // noDelay here: it would be set on the original socket, then again on the moved one below.
   const server = net.createServer({ pauseOnConnect: true })
@@ -35,8 +73,9 @@ export async function listen(ep: Endpoint, onAccept: AcceptHandler, options: { i
   }
   server.on('connection', (accepted) => {
     const stream = adoptAccepted(accepted)
-    stream.setNoDelay?.(true)
-    const address = ipcPath ?? hostPort(normalizeHost(stream.remoteAddress ?? '?'), stream.remotePort ?? 0)
+    const socket = stream.socket
+    socket.setNoDelay?.(true)
+    const address = ipcPath ?? hostPort(normalizeHost(socket.remoteAddress ?? '?'), socket.remotePort ?? 0)
     onAccept(stream, address)
   })
   // A listening socket error after bind (rare: EMFILE on accept) must not crash the process.
@@ -58,14 +97,18 @@ export async function listen(ep: Endpoint, onAccept: AcceptHandler, options: { i
   }
 }
 
-/** Start an outgoing stream; the caller listens for 'connect'/'error'/'close'. */
-export function dial(ep: Endpoint): net.Socket {
+/**
+ * Starts an outgoing stream: `onConnect` once it is connected; a failed attempt closes it (its
+ * close listeners get the error).
+ */
+export function dial(ep: Endpoint, onConnect: (stream: ByteStream) => void): ByteStream {
   if (ep.transport === 'tcp') {
     if (ep.host === '*' || ep.port === 0) throw new ZmtpError(ZmtpErrorCode.EINVAL, `Cannot connect to ${formatTcp(ep.host, ep.port)}`)
-    return connectShared({ host: ep.host, port: ep.port, noDelay: true })
+    if (uv !== undefined && net.isIP(ep.host) !== 0) return dialHandle(uv, ep.host, ep.port, onConnect)
+    return connectSocket({ host: ep.host, port: ep.port, noDelay: true }, onConnect)
   }
   if (ep.path === '*') throw new ZmtpError(ZmtpErrorCode.EINVAL, 'Cannot connect to ipc://*')
-  return connectShared({ path: ep.path })
+  return connectSocket({ path: ep.path }, onConnect)
 }
 
 /** The remote address of a dialled endpoint, as PeerInfo.address spells it. */
@@ -77,8 +120,7 @@ function startListening(server: net.Server, opts: net.ListenOptions): Promise<vo
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       server.off('listening', onListening)
-      const code = err.code === 'EADDRINUSE' ? ZmtpErrorCode.EADDRINUSE : err.code === 'ENOENT' ? ZmtpErrorCode.ENOENT : ZmtpErrorCode.EINVAL
-      reject(new ZmtpError(code, `Bind failed: ${err.message}`, { cause: err }))
+      reject(bindError(err))
     }
     const onListening = () => {
       server.off('error', onError)
@@ -88,6 +130,11 @@ function startListening(server: net.Server, opts: net.ListenOptions): Promise<vo
     server.once('listening', onListening)
     server.listen(opts)
   })
+}
+
+function bindError(err: NodeJS.ErrnoException): ZmtpError {
+  const code = err.code === 'EADDRINUSE' ? ZmtpErrorCode.EADDRINUSE : err.code === 'ENOENT' ? ZmtpErrorCode.ENOENT : ZmtpErrorCode.EINVAL
+  return new ZmtpError(code, `Bind failed: ${err.message}`, { cause: err })
 }
 
 // libzmq unlinks an existing path before binding an ipc endpoint. We only remove sockets,

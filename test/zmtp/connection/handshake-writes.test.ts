@@ -2,7 +2,7 @@
 // already there with its greeting and READY in one write; a dialled one sends its READY with the
 // first queued message when the peer's greeting and READY came together; and a peer that waits
 // for our greeting before sending its own still gets it. Raw sockets on loopback as peers; our
-// writes are counted where they enter the stream (one _write or _writev per write syscall).
+// writes are counted where they enter the stream (one write or writev call per system call).
 import t, { type Test } from 'tap'
 import * as net from 'node:net'
 import { once } from 'node:events'
@@ -11,6 +11,8 @@ import { FrameDecoder } from '../../../zmtp/codec/frame-decoder.ts'
 import { encodeGreeting } from '../../../zmtp/codec/greeting.ts'
 import { encodeReady, parseCommand } from '../../../zmtp/codec/commands.ts'
 import { encodeMessage } from '../../../zmtp/codec/frame.ts'
+import { HandleStream } from '../../../zmtp/transport/handle-stream.ts'
+import { SocketStream } from '../../../zmtp/transport/socket-stream.ts'
 
 const GREETING = 64
 
@@ -49,22 +51,26 @@ function chunks(s: net.Socket): { list: Buffer[]; next(): Promise<Buffer> } {
 
 const ourGreeting = (asServer = false): Buffer => encodeGreeting({ mechanism: 'NULL', asServer })
 
-type Proto = { _write(c: Buffer, e: string, cb: () => void): void; _writev(c: { chunk: Buffer }[], cb: () => void): void }
+type Writes = { write(b: Buffer): void; writev(bs: Buffer[]): void }
 
-/** Every write made by the sockets `ours` picks, one entry per write. */
-function spyWrites(t: Test, ours: (s: net.Socket) => boolean): Buffer[] {
-  const proto = net.Socket.prototype as unknown as Proto
-  const { _write, _writev } = proto
+/**
+ * Every write our streams make, one entry per write call (one system call each): the raw peers
+ * here are plain net.Sockets, so every ByteStream in the process is ours.
+ */
+function spyWrites(t: Test): Buffer[] {
   const writes: Buffer[] = []
-  proto._write = function (this: net.Socket, c, e, cb) {
-    if (ours(this)) writes.push(Buffer.from(c))
-    return _write.call(this, c, e, cb)
+  for (const proto of [HandleStream.prototype, SocketStream.prototype] as unknown as Writes[]) {
+    const { write, writev } = proto
+    proto.write = function (this: Writes, b) {
+      writes.push(Buffer.from(b))
+      return write.call(this, b)
+    }
+    proto.writev = function (this: Writes, bs) {
+      writes.push(Buffer.concat(bs))
+      return writev.call(this, bs)
+    }
+    t.teardown(() => Object.assign(proto, { write, writev }))
   }
-  proto._writev = function (this: net.Socket, c, cb) {
-    if (ours(this)) writes.push(Buffer.concat(c.map((x) => x.chunk)))
-    return _writev.call(this, c, cb)
-  }
-  t.teardown(() => Object.assign(proto, { _write, _writev }))
   return writes
 }
 
@@ -73,7 +79,7 @@ t.test('accepted: a peer greeting that is all there gets our greeting and READY 
   await router.bind('tcp://127.0.0.1:*')
   t.teardown(() => router.close())
   const port = Number(router.lastEndpoint!.split(':').pop())
-  const writes = spyWrites(t, (s) => s.localPort === port)
+  const writes = spyWrites(t)
   const raw = net.connect(port, '127.0.0.1')
   t.teardown(() => raw.destroy())
   const got = chunks(raw)
@@ -124,7 +130,7 @@ t.test('dialled: our READY leaves with the first queued message when the peer gr
   const greeting = await got.next()
   t.equal(greeting.length, GREETING, 'our greeting first, alone')
   // Counted from here: the peer's greeting and READY arrive in one chunk.
-  const writes = spyWrites(t, (s) => s !== raw && s.remotePort === raw.localPort)
+  const writes = spyWrites(t)
   raw.write(Buffer.concat([ourGreeting(true), ready('ROUTER')]))
   let seen = 0
   while (seen < 2) seen += parse(await got.next()).length

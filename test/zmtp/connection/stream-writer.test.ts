@@ -2,26 +2,20 @@
 // so a long synchronous loop of sends keeps feeding the kernel; large bodies (passed by
 // reference) are gathered up to 1 MiB per write.
 import t from 'tap'
-import type * as net from 'node:net'
+import type { ByteStream } from '../../../zmtp/transport/byte-stream.ts'
 import { StreamWriter } from '../../../zmtp/connection/stream-writer.ts'
 
-/** A stream that records each write; a cork..uncork group counts as one. */
-function fakeStream(): { stream: net.Socket; writes: number[] } {
+/** A stream that records the bytes of each write call (a writev counts as one). */
+function fakeStream(): { stream: ByteStream; writes: number[] } {
   const writes: number[] = []
-  let corked: number | undefined
   const stream = {
     writableLength: 0,
     destroyed: false,
-    write(b: Buffer) {
-      if (corked === undefined) writes.push(b.length)
-      else corked += b.length
-      return true
-    },
-    cork() { corked = 0 },
-    uncork() { writes.push(corked!); corked = undefined },
-    on() { return stream },
+    write(b: Buffer) { writes.push(b.length) },
+    writev(bs: Buffer[]) { writes.push(bs.reduce((n, b) => n + b.length, 0)) },
+    setDrainListener() {},
   }
-  return { stream: stream as unknown as net.Socket, writes }
+  return { stream: stream as unknown as ByteStream, writes }
 }
 
 const host = { isReady: true, drained() {} }

@@ -1,7 +1,8 @@
-// Shared reads: dialled and accepted streams (TCP and IPC) read into the one shared buffer, so a
-// Node version that stops allowing it is noticed here rather than as a silent slowdown; and
-// several connections reading through that one buffer at once, with messages of every size
-// straddling reads, each get exactly their own bytes, from our sockets and from libzmq's.
+// Shared reads: dialled and accepted streams (TCP through libuv handles and through net.Socket,
+// IPC) read into the one shared buffer, so a Node version that stops allowing it is noticed here
+// rather than as a silent slowdown; and several connections reading through that one buffer at
+// once, with messages of every size straddling reads, each get exactly their own bytes, from our
+// sockets and from libzmq's.
 import t, { type Test } from 'tap'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -11,38 +12,65 @@ import { Pull, Push } from '../../../zmtp/index.ts'
 import { parseEndpoint } from '../../../zmtp/transport/endpoint.ts'
 import { dial, listen } from '../../../zmtp/transport/transport.ts'
 import * as net from 'node:net'
-import { SHARED_READS, SHARED_READ_SIZE, adoptAccepted, connectShared, readsShared, setChunkHandler } from '../../../zmtp/transport/shared-reads.ts'
+import type { ByteStream } from '../../../zmtp/transport/byte-stream.ts'
+import { HandleStream } from '../../../zmtp/transport/handle-stream.ts'
+import { SHARED_READS, SHARED_READ_SIZE } from '../../../zmtp/transport/read-buffers.ts'
+import { SocketStream, adoptAccepted, connectSocket } from '../../../zmtp/transport/socket-stream.ts'
+import { uv } from '../../../zmtp/transport/uv-binding.ts'
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zmtp-shared-'))
 t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }))
 
-// Windows reads the default way (see shared-reads.ts): nothing to check there.
-for (const ep of SHARED_READS ? ['tcp://127.0.0.1:0', `ipc://${path.join(tmp, 'a.sock')}`] : []) {
-  t.test(`${ep.split(':')[0]}: dialled and accepted streams read shared; the moved accepted stream receives`, async (t) => {
-    let accepted: net.Socket | undefined
-    const gotAccepted = new Promise<net.Socket>((resolve) => {
-      void listen(parseEndpoint(ep), (s) => { accepted = s; resolve(s) }).then((l) => {
+/** Resolves with what `stream` reads once it adds up to `want`; checks each chunk's viewMin. */
+function readAll(t: Test, stream: ByteStream, want: string): Promise<string> {
+  let got = ''
+  return new Promise((resolve) => stream.setChunkHandler((chunk, viewMin) => {
+    t.equal(viewMin, Infinity, 'a small read is in the shared buffer: copy all that is kept')
+    got += chunk.toString()
+    if (got.length >= want.length) resolve(got)
+    return false
+  }))
+}
+
+t.test('the libuv handle path is available on this platform (else TCP would silently go through net)', { skip: !SHARED_READS }, async (t) => {
+  t.ok(uv, 'process.binding tcp_wrap/stream_wrap have the expected shape')
+})
+
+// Windows reads the default way (see read-buffers.ts): nothing to check there.
+for (const ep of SHARED_READS ? ['tcp://127.0.0.1:0', 'tcp://[::1]:0', `ipc://${path.join(tmp, 'a.sock')}`] : []) {
+  t.test(`${ep.split('/')[2]}: dialled and accepted streams read into the shared buffer, both ways`, async (t) => {
+    const gotAccepted = new Promise<[ByteStream, string]>((resolve) => {
+      void listen(parseEndpoint(ep), (s, address) => resolve([s, address])).then((l) => {
         t.teardown(() => l.close())
-        const out = dial(parseEndpoint(l.endpoint))
+        const out = dial(parseEndpoint(l.endpoint), (connected) => connected.write(Buffer.from('ping')))
         t.teardown(() => out.destroy())
-        t.ok(readsShared(out), 'dialled stream reads shared')
-        out.write('ping')
+        void readAll(t, out, 'pong').then((got) => t.equal(got, 'pong', 'the dialled stream reads'))
       })
     })
-    const s = await gotAccepted
-    t.ok(readsShared(s), 'accepted stream reads shared')
-    t.equal(accepted, s)
-    if (ep.startsWith('tcp')) t.equal(s.remoteAddress, '127.0.0.1', 'the moved stream still knows its peer')
-    let got = ''
-    await new Promise<void>((resolve) => setChunkHandler(s, (chunk, viewMin) => {
-      t.equal(viewMin, Infinity, 'a small read is in the shared buffer: copy all that is kept')
-      got += chunk.toString()
-      if (got === 'ping') resolve()
-      return false
-    }))
-    t.equal(got, 'ping')
+    const [s, address] = await gotAccepted
+    t.teardown(() => s.destroy())
+    const kind = ep.startsWith('tcp') ? HandleStream : SocketStream
+    t.ok(s instanceof kind, `accepted as a ${kind.name}`)
+    if (ep.startsWith('tcp://127')) t.match(address, /^127\.0\.0\.1:\d+$/, 'the accepted stream knows its peer')
+    if (ep.startsWith('tcp://[')) t.match(address, /^\[::1\]:\d+$/, 'IPv6 peer address')
+    t.equal(await readAll(t, s, 'ping'), 'ping')
+    s.write(Buffer.from('pong'))
   })
 }
+
+t.test('tcp through net.Socket (hostnames, or no handle path): dialled and accepted streams read shared', { skip: !SHARED_READS }, async (t) => {
+  const server = net.createServer({ pauseOnConnect: true })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => server.close())
+  const accepted = new Promise<SocketStream>((resolve) => server.once('connection', (s) => resolve(adoptAccepted(s))))
+  const out = connectSocket({ host: 'localhost', port: (server.address() as net.AddressInfo).port, family: 4 }, (c) => c.write(Buffer.from('ping')))
+  t.teardown(() => out.destroy())
+  const s = await accepted
+  t.teardown(() => s.destroy())
+  t.equal(await readAll(t, s, 'ping'), 'ping')
+  s.writev([Buffer.from('po'), Buffer.from('ng')])
+  t.equal(await readAll(t, out, 'pong'), 'pong')
+})
 
 /** Message i of sender k: its length and every byte follow from (k, i), so any mix-up shows. */
 function message(k: number, i: number): Buffer {
@@ -148,11 +176,13 @@ t.test('a stream whose handle cannot be moved is kept, resumed, and delivers thr
   inner._handle = null
   const used = adoptAccepted(s)
   inner._handle = handle
-  t.equal(used, s, 'the original stream is kept')
-  t.notOk(readsShared(used), 'read through data events')
-  const got = new Promise<Buffer>((resolve) => s.once('data', resolve))
+  t.equal(used.socket, s, 'the original socket is kept')
+  const got = new Promise<[string, number]>((resolve) => used.setChunkHandler((chunk, viewMin) => {
+    resolve([chunk.toString(), viewMin])
+    return false
+  }))
   out.write('x')
-  t.equal((await got).toString(), 'x', 'resumed: bytes arrive')
+  t.same(await got, ['x', 0], 'resumed: bytes arrive through data events, each chunk its own memory')
 })
 
 t.test('bulk stream: a read buffer is kept by views only when they fill at least half of it', async (t) => {
@@ -189,12 +219,12 @@ t.test('chunks read before a handler is set are kept (copied) and handed over wh
   const server = net.createServer((s) => s.end('early bytes'))
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.teardown(() => server.close())
-  const out = connectShared({ host: '127.0.0.1', port: (server.address() as net.AddressInfo).port })
+  const out = connectSocket({ host: '127.0.0.1', port: (server.address() as net.AddressInfo).port }, () => {})
   t.teardown(() => out.destroy())
   // Read with no handler yet: the stream ends once the bytes are in.
-  await new Promise<void>((resolve) => out.once('end', () => resolve()))
+  await new Promise<void>((resolve) => out.socket.once('end', () => resolve()))
   const got: [string, number][] = []
-  setChunkHandler(out, (chunk, viewMin) => {
+  out.setChunkHandler((chunk, viewMin) => {
     got.push([chunk.toString(), viewMin])
     return false
   })
