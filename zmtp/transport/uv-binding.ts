@@ -61,11 +61,12 @@ export interface UvBinding {
 /** libuv's end-of-stream read status. */
 export const UV_EOF = -4095
 
-function load(): UvBinding | undefined {
+/** The bindings for a process with this environment and these Node flags, or undefined. */
+export function loadUv(env: NodeJS.ProcessEnv, execArgv: readonly string[]): UvBinding | undefined {
   // Windows: reads may overlap there, which the shared read buffer cannot allow (read-buffers.ts).
-  if (process.env.ZYRE_TS_STREAMS === 'net' || process.platform === 'win32') return undefined
-  const nodeOptions = process.env.NODE_OPTIONS ?? ''
-  if (process.execArgv.includes('--pending-deprecation') || nodeOptions.includes('--pending-deprecation') || process.env.NODE_PENDING_DEPRECATION === '1') {
+  if (env.ZYRE_TS_STREAMS === 'net' || process.platform === 'win32') return undefined
+  const nodeOptions = env.NODE_OPTIONS ?? ''
+  if (execArgv.includes('--pending-deprecation') || nodeOptions.includes('--pending-deprecation') || env.NODE_PENDING_DEPRECATION === '1') {
     return undefined
   }
   const binding = (process as unknown as { binding?: (name: string) => Record<string, unknown> }).binding
@@ -108,4 +109,4 @@ function load(): UvBinding | undefined {
 }
 
 /** The bindings, or undefined where streams must go through net. Loaded once. */
-export const uv: UvBinding | undefined = load()
+export const uv: UvBinding | undefined = loadUv(process.env, process.execArgv)
