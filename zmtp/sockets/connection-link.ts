@@ -53,7 +53,7 @@ export class ConnectionLink implements ConnectionHandler {
       return
     }
     this.pipe = p
-    host.events.publish({ type: 'handshake', address: peer.address })
+    host.publishEvent({ type: 'handshake', address: peer.address })
     if (host.closed) {
       // Closing with linger: the handshake finished, deliver what was queued, then go.
       p.flushAll()
@@ -81,7 +81,7 @@ export class ConnectionLink implements ConnectionHandler {
     owner.handshakeOver(conn)
     const address = this.pipe?.address ?? conn.peer?.address ?? out?.endpoint ?? conn.address
     if (this.pipe === undefined && err !== undefined && !conn.isReady) {
-      host.events.publish({ type: handshakeErrorType(err), address, error: err })
+      host.publishEvent({ type: handshakeErrorType(err), address, error: err })
     }
     if (this.pipe !== undefined) {
       const p = this.pipe
@@ -89,8 +89,8 @@ export class ConnectionLink implements ConnectionHandler {
       owner.pipes.gone(p)
       p.detach()
       if (out === undefined) owner.pipes.removed(p)
-      if (err !== undefined) host.events.publish({ type: 'disconnect', address, error: err })
-      else host.events.publish({ type: 'disconnect', address })
+      if (err !== undefined) host.publishEvent({ type: 'disconnect', address, error: err })
+      else host.publishEvent({ type: 'disconnect', address })
     }
     out?.lost(conn)
   }

@@ -3,7 +3,7 @@
 // closed with linger, and the count of live streams behind the socket's 'end' event.
 import type { ByteStream } from '../transport/byte-stream.ts'
 import { ConnectionLink, type LinkOwner } from './connection-link.ts'
-import type { Observer } from './observer.ts'
+import type { SocketEvent } from './observer.ts'
 import { toRoutingId, type SocketOptions } from './options.ts'
 import type { Pipe, PipeOwner } from './pipe.ts'
 import type { Connection, ConnectionOptions, SocketTypeName } from './wire.ts'
@@ -12,7 +12,8 @@ import type { Connection, ConnectionOptions, SocketTypeName } from './wire.ts'
 export interface ConnectionsHost extends PipeOwner {
   readonly type: SocketTypeName
   readonly closed: boolean
-  readonly events: Observer
+  /** Reports a socket event to the socket's observer, if it has one. */
+  publishEvent(event: SocketEvent): void
   readonly routingId: Buffer | string | null
   readonly linger: number
   readonly maxMessageSize: number
@@ -74,7 +75,7 @@ export class Connections implements LinkOwner {
   maybeEnd(): void {
     if (this.ended || this.liveStreams > 0) return
     this.ended = true
-    this.host.events.publish({ type: 'end' })
+    this.host.publishEvent({ type: 'end' })
   }
 
   /** A Connection over `stream` (accepted, or made by `out`), hooked up to its pipe. */

@@ -6,7 +6,7 @@ import { debuglog } from 'node:util'
 import type { Endpoint } from '../transport/endpoint.ts'
 import { dial, dialAddress } from '../transport/transport.ts'
 import type { Connections, Outgoing } from './connections.ts'
-import type { Observer } from './observer.ts'
+import type { SocketEvent } from './observer.ts'
 import type { Pipe } from './pipe.ts'
 import type { Connection, SocketTypeName } from './wire.ts'
 
@@ -16,7 +16,8 @@ const debug = debuglog('zyre')
 export interface DialerHost {
   readonly type: SocketTypeName
   readonly closed: boolean
-  readonly events: Observer
+  /** Reports a socket event to the socket's observer, if it has one. */
+  publishEvent(event: SocketEvent): void
   readonly linger: number
   readonly reconnectInterval: number
   readonly reconnectMaxInterval: number
@@ -57,7 +58,7 @@ export class Dialer implements Outgoing {
           return
         }
         this.interval = this.host.reconnectInterval
-        this.host.events.publish({ type: 'connect', address: this.endpoint })
+        this.host.publishEvent({ type: 'connect', address: this.endpoint })
         this.connections.open(s, address, this)
       })
     } catch (err) {
@@ -74,7 +75,7 @@ export class Dialer implements Outgoing {
       this.stream = undefined
       this.scheduleReconnect()
     })
-    this.host.events.publish({ type: 'connect:delay', address: this.endpoint })
+    this.host.publishEvent({ type: 'connect:delay', address: this.endpoint })
   }
 
   lost(conn: Connection): void {
@@ -90,7 +91,7 @@ export class Dialer implements Outgoing {
     const interval = this.interval
     this.timer = setTimeout(() => this.dial(), interval)
     if (host.reconnectMaxInterval > 0) this.interval = Math.min(Math.max(1, this.interval * 2), host.reconnectMaxInterval)
-    host.events.publish({ type: 'connect:retry', address: this.endpoint, interval })
+    host.publishEvent({ type: 'connect:retry', address: this.endpoint, interval })
   }
 
   /** disconnect(): no more attempts; the connection closes (with linger) or the dial is dropped. */

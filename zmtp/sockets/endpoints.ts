@@ -43,7 +43,7 @@ export class Endpoints {
     try {
       listener = await listen(ep, (stream, address) => this.accept(stream, address), { ipv6: host.ipv6, backlog: host.backlog })
     } catch (err) {
-      host.events.publish({ type: 'bind:error', address: endpoint, error: err as ZmtpError })
+      host.publishEvent({ type: 'bind:error', address: endpoint, error: err as ZmtpError })
       throw err
     }
     if (host.closed) {
@@ -54,7 +54,7 @@ export class Endpoints {
     this.listeners.set(endpoint, listener)
     if (listener.endpoint !== endpoint) this.listeners.set(listener.endpoint, listener)
     host.lastEndpoint = listener.endpoint
-    host.events.publish({ type: 'bind', address: listener.endpoint })
+    host.publishEvent({ type: 'bind', address: listener.endpoint })
   }
 
   async unbind(endpoint: string): Promise<void> {
@@ -64,7 +64,7 @@ export class Endpoints {
     if (listeners === undefined || listener === undefined) throw new ZmtpError(ZmtpErrorCode.ENOENT, `Not bound to ${endpoint}`)
     for (const [k, l] of listeners) if (l === listener) listeners.delete(k)
     await listener.close()
-    this.host.events.publish({ type: 'close', address: listener.endpoint })
+    this.host.publishEvent({ type: 'close', address: listener.endpoint })
   }
 
   connect(endpoint: string, options: { routingId?: Buffer | string }): void {
@@ -98,7 +98,7 @@ export class Endpoints {
       return
     }
     this.connections.track(stream)
-    host.events.publish({ type: 'accept', address })
+    host.publishEvent({ type: 'accept', address })
     this.connections.open(stream, address, undefined)
   }
 
@@ -111,7 +111,7 @@ export class Endpoints {
     this.listeners = undefined
     for (const l of closedListeners) {
       l.close().catch(() => {})
-      this.host.events.publish({ type: 'close', address: l.endpoint })
+      this.host.publishEvent({ type: 'close', address: l.endpoint })
     }
     for (const d of this.dialers?.values() ?? []) d.close()
     this.dialers = undefined

@@ -58,7 +58,28 @@ export abstract class Socket implements PipeOwner {
     this.handshakeTimeout = v
   }
 
-  readonly events = new Observer()
+  /** Made on first use of `events`. */
+  private observer: Observer | undefined
+  /** The 'end' event has happened. */
+  private ended = false
+
+  /**
+   * The socket's events. As in zeromq.js, which starts its monitor when `events` is first read,
+   * events from before that are not reported; a socket nobody observes keeps none.
+   */
+  get events(): Observer {
+    if (this.observer === undefined) {
+      this.observer = new Observer()
+      if (this.ended) this.observer.publish({ type: 'end' })
+    }
+    return this.observer
+  }
+
+  /** @internal Reports `event` to the observer, if there is one. */
+  publishEvent(event: SocketEvent): void {
+    if (event.type === 'end') this.ended = true
+    this.observer?.publish(event)
+  }
   lastEndpoint: string | null = null
 
   /** Every live pipe: outgoing ones from connect() to disconnect(), accepted ones once ready. */
