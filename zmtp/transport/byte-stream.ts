@@ -17,11 +17,15 @@ export type CloseListener = (err: Error | undefined) => void
 export interface ByteStream {
   /** Destroyed, or closed by either side. */
   readonly destroyed: boolean
-  /** Bytes handed to write()/writev() that the kernel has not taken yet. */
+  /**
+   * Bytes of writes not yet completed: a write the kernel took only part of counts whole (as
+   * net.Socket's writableLength does).
+   */
   readonly writableLength: number
   /**
    * Sends each chunk read from now on to `handler` and starts reading (unless paused). Chunks
-   * that arrived before a handler was set are handed to it first.
+   * that arrived before a handler was set are handed to it first. A stream may not read at all
+   * before it has a handler (the libuv one does not), so it sees no FIN or reset until then.
    */
   setChunkHandler(handler: ChunkHandler): void
   /** Called whenever writes the kernel could not take at once have all gone out. */

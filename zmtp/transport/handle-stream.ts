@@ -92,7 +92,8 @@ export class HandleStream implements ByteStream {
   }
 
   writev(bufs: Buffer[]): void {
-    if (this.closed || this.ending) return
+    // libuv asserts on a write of no buffers: that would abort the process.
+    if (this.closed || this.ending || bufs.length === 0) return
     const req = this.newWriteReq()
     if (bufs.length === 1) this.written(req, this.handle.writeBuffer(req, bufs[0]!), bufs[0]!)
     else this.written(req, this.handle.writev(req, bufs, true), bufs)

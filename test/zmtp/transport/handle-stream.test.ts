@@ -2,8 +2,8 @@
 // peers on loopback: bytes both ways, accept with the peer's address, half-close either way, reset,
 // refusal, destroy (also while connecting and from inside the chunk handler), pause and resume,
 // writableLength and drain under backpressure, bulk reads into a stream's own buffer with intact
-// content, IPv6, and bind errors from listenHandle and from transport.ts's listen(). One todo:
-// writev([]) aborts the process (see the last test).
+// content, IPv6, bind errors from listenHandle and from transport.ts's listen(), and writev([])
+// (libuv would abort the process on a write of no buffers).
 import t, { type Test } from 'tap'
 import { execFile } from 'node:child_process'
 import * as net from 'node:net'
@@ -362,9 +362,9 @@ for (const when of ['first chunk', 'first bulk chunk']) {
   })
 }
 
-// In a child process: libuv asserts nbufs > 0 (an abort, not an exception) when writev() passes
-// an empty list through; SocketStream.writev([]) writes nothing. No caller does this today
-// (StreamWriter.flush returns when empty), but the interface does not forbid it.
+// In a child process: libuv asserts nbufs > 0 (an abort, not an exception) if writev() passes an
+// empty list through, so HandleStream writes nothing then, as SocketStream does. No caller does
+// this today (StreamWriter.flush returns when empty), but the interface does not forbid it.
 test('writev([]) writes nothing and does not abort the process', async (t) => {
   const root = fileURLToPath(new URL('../../../', import.meta.url))
   const child = `import * as net from 'node:net'
@@ -375,4 +375,4 @@ test('writev([]) writes nothing and does not abort the process', async (t) => {
   const result = await new Promise((resolve) => execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', child],
     { cwd: root }, (err, out) => resolve({ code: err ? err.code ?? null : 0, signal: err?.signal ?? null, out })))
   t.same(result, { code: 0, signal: null, out: 'survived\n' })
-}, { todo: 'HandleStream.writev([]) calls handle.writev with no buffers: libuv aborts (uv__check_before_write: nbufs > 0)' })
+})
