@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto'
 import { debuglog } from 'node:util'
 import { Beacon } from '../beacon/beacon.ts'
 import type { ResolvedInterface } from '../beacon/interfaces.ts'
-import { beaconHasUuid, decodeBeacon, encodeBeacon } from '../beacon/payload.ts'
+import { beaconHasUuid, encodeBeacon } from '../beacon/payload.ts'
+import { readBeacon } from './beacon-readings.ts'
 import type { ZyreEvent } from './events.ts'
 import { ZyreError, ZyreErrorCode } from './errors.ts'
 import type { ResolvedZyreOptions } from './options.ts'
@@ -233,18 +234,15 @@ export class ZyreNode {
 
   private onBeacon(address: string, payload: Buffer): void {
     if (!this.running) return
-    const beacon = decodeBeacon(payload)
-    // A version 3 beacon is a CURVE node's: without CURVE we could not talk to it (as the C node).
-    if (!beacon || beacon.version !== 1) return
-    const id = beacon.uuid.toString('hex').toUpperCase()
+    const beacon = readBeacon(address, payload)
+    if (beacon === undefined) return
+    const { id, endpoint } = beacon
     if (id === this.id) return
     if (beacon.port === 0) {
       const peer = this.mesh.get(id)
       if (peer) this.mesh.remove(peer)
       return
     }
-    const host = address.includes(':') ? `[${address}]` : address
-    const endpoint = `tcp://${host}:${beacon.port}`
     const known = this.mesh.get(id)
     // Same UUID, new endpoint: the peer moved (new address or restarted router). Reconnect. A
     // peer may beacon from another address than the one it advertises in HELLO and we dial
@@ -257,7 +255,7 @@ export class ZyreNode {
       this.log(`peer ${known.name || id} moved ${known.beaconEndpoint ?? known.endpoint} -> ${endpoint}`)
       this.mesh.remove(known)
     }
-    const peer = this.mesh.require(beacon.uuid, endpoint, 'beacon')
+    const peer = known !== undefined && !moved ? known : this.mesh.require(beacon.uuid, endpoint, 'beacon')
     if (peer) peer.beaconEndpoint = endpoint
     // Beacons do not refresh presence: only TCP traffic proves the peer can talk to us.
   }
