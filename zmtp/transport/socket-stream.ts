@@ -15,6 +15,8 @@ export class SocketStream implements ByteStream {
   private listeningForData = false
   private listeningForDrain = false
   private drainListener: (() => void) | undefined
+  /** The transport error the socket reported before closing, if any. */
+  private lastError: Error | undefined
 
   /** `buffers`: the ReadBuffers the socket's `onread` was made with (see connectSocket). */
   constructor(
@@ -103,8 +105,6 @@ export class SocketStream implements ByteStream {
   destroy(): void {
     this.socket.destroy()
   }
-
-  private lastError: Error | undefined
 
   private readonly onError = (err: Error): void => {
     this.lastError = err
