@@ -1,5 +1,6 @@
 // Endpoint strings as libzmq spells them: tcp://host:port, tcp://*:port, tcp://[v6]:port,
 // port * or 0 for an ephemeral port, ipc://path, ipc://@abstract, ipc://* (a fresh temp path).
+import { isIP } from 'node:net'
 import { ZmtpError, ZmtpErrorCode } from '../errors.ts'
 
 export interface TcpEndpoint {
@@ -8,6 +9,8 @@ export interface TcpEndpoint {
   host: string
   /** 0 means ephemeral. */
   port: number
+  /** 4 or 6 when `host` is an IP address, 0 for a name or '*' (worked out once, not per dial). */
+  family: 0 | 4 | 6
 }
 
 export interface IpcEndpoint {
@@ -47,7 +50,7 @@ export function parseEndpoint(endpoint: string): Endpoint {
     port = Number(portText)
     if (port > 65535) throw new ZmtpError(ZmtpErrorCode.EINVAL, `Invalid tcp port in ${endpoint}`)
   }
-  return { transport: 'tcp', host, port }
+  return { transport: 'tcp', host, port, family: isIP(host) as 0 | 4 | 6 }
 }
 
 export function formatTcp(host: string, port: number): string {

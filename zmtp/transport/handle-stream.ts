@@ -242,8 +242,8 @@ function onShutdownDone(this: ShutdownReq): void {
   this.stream.shutdownDone()
 }
 
-/** Opens a TCP connection to `host` (an IP address) and `port`; `onConnect` once connected. */
-export function dialHandle(uv: UvBinding, host: string, port: number, onConnect: (stream: HandleStream) => void): HandleStream {
+/** Opens a TCP connection to `host` (an IP address of `family`) and `port`; `onConnect` once connected. */
+export function dialHandle(uv: UvBinding, host: string, port: number, family: 4 | 6, onConnect: (stream: HandleStream) => void): HandleStream {
   const handle = uv.newTcp(false)
   const stream = new HandleStream(uv, handle)
   const req = uv.newConnectReq()
@@ -257,7 +257,7 @@ export function dialHandle(uv: UvBinding, host: string, port: number, onConnect:
     handle.setNoDelay(true)
     onConnect(stream)
   }
-  const err = isIPv6(host) ? handle.connect6(req, host, port) : handle.connect(req, host, port)
+  const err = family === 6 ? handle.connect6(req, host, port) : handle.connect(req, host, port)
   // As with net, a failed connect is reported after the caller has its stream.
   if (err !== 0) process.nextTick(() => stream.fail(uvError(err, 'connect')))
   return stream

@@ -104,7 +104,7 @@ async function listenNet(ep: Endpoint, onAccept: AcceptHandler, options: ListenO
 export function dial(ep: Endpoint, onConnect: (stream: ByteStream) => void): ByteStream {
   if (ep.transport === 'tcp') {
     if (ep.host === '*' || ep.port === 0) throw new ZmtpError(ZmtpErrorCode.EINVAL, `Cannot connect to ${formatTcp(ep.host, ep.port)}`)
-    if (uv !== undefined && net.isIP(ep.host) !== 0) return dialHandle(uv, ep.host, ep.port, onConnect)
+    if (uv !== undefined && ep.family !== 0) return dialHandle(uv, ep.host, ep.port, ep.family, onConnect)
     return connectSocket({ host: ep.host, port: ep.port, noDelay: true }, onConnect)
   }
   if (ep.path === '*') throw new ZmtpError(ZmtpErrorCode.EINVAL, 'Cannot connect to ipc://*')

@@ -14,9 +14,9 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zmtp-ipc-'))
 t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }))
 
 t.test('endpoint parsing', async (t) => {
-  t.same(parseEndpoint('tcp://127.0.0.1:5555'), { transport: 'tcp', host: '127.0.0.1', port: 5555 })
-  t.same(parseEndpoint('tcp://*:*'), { transport: 'tcp', host: '*', port: 0 })
-  t.same(parseEndpoint('tcp://[::1]:0'), { transport: 'tcp', host: '::1', port: 0 })
+  t.same(parseEndpoint('tcp://127.0.0.1:5555'), { transport: 'tcp', host: '127.0.0.1', port: 5555, family: 4 })
+  t.same(parseEndpoint('tcp://*:*'), { transport: 'tcp', host: '*', port: 0, family: 0 })
+  t.same(parseEndpoint('tcp://[::1]:0'), { transport: 'tcp', host: '::1', port: 0, family: 6 })
   t.same(parseEndpoint('ipc:///tmp/x.sock'), { transport: 'ipc', path: '/tmp/x.sock' })
   t.same(parseEndpoint('ipc://@abstract'), { transport: 'ipc', path: '\0abstract' })
   for (const bad of ['tcp://127.0.0.1', 'tcp://:5', 'tcp://h:99999', 'tcp://h:x', 'nope', 'tcp://[::1:5']) {

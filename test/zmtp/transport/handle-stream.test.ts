@@ -63,7 +63,7 @@ function track(t: Test, s: HandleStream): { calls: (Error | undefined)[]; closed
 /** Dials `port` and resolves once connected; onConnect must hand over the stream dialHandle returned. */
 async function dialed(t: Test, port: number): Promise<{ s: HandleStream; close: ReturnType<typeof track> }> {
   let s: HandleStream | undefined
-  const got = await new Promise<HandleStream>((resolve) => { s = dialHandle(binding, '127.0.0.1', port, resolve) })
+  const got = await new Promise<HandleStream>((resolve) => { s = dialHandle(binding, '127.0.0.1', port, 4, resolve) })
   t.equal(got, s, 'onConnect gets the stream dialHandle returned')
   return { s: got, close: track(t, got) }
 }
@@ -210,7 +210,7 @@ test('destroy(): destroyed at once, close listeners later and once, later calls 
 test('destroy() while connecting: onConnect never runs, the close listener does', async (t) => {
   const { port } = await netServer(t)
   let connected = 0
-  const s = dialHandle(binding, '127.0.0.1', port, () => connected++)
+  const s = dialHandle(binding, '127.0.0.1', port, 4, () => connected++)
   const close = track(t, s)
   s.destroy()
   t.equal(await close.closed, undefined)
@@ -225,7 +225,7 @@ test('connection refused: the close listener gets ECONNREFUSED, onConnect never 
   const port = (probe.address() as net.AddressInfo).port
   await new Promise((resolve) => probe.close(resolve))
   let connected = 0
-  const s = dialHandle(binding, '127.0.0.1', port, () => connected++)
+  const s = dialHandle(binding, '127.0.0.1', port, 4, () => connected++)
   const close = track(t, s)
   const err = (await close.closed) as NodeJS.ErrnoException | undefined
   t.ok(err instanceof Error)
@@ -299,7 +299,7 @@ test('IPv6: listen on ::1 and dial it', async (t) => {
     void listen(parseEndpoint('tcp://[::1]:0'), (s, address) => resolve([s as HandleStream, address])).then((l) => {
       t.teardown(() => l.close())
       t.match(l.endpoint, /^tcp:\/\/\[::1\]:\d+$/)
-      const out = dialHandle(binding, '::1', Number(l.endpoint.split(':').pop()), (c) => c.write(Buffer.from('six')))
+      const out = dialHandle(binding, '::1', Number(l.endpoint.split(':').pop()), 6, (c) => c.write(Buffer.from('six')))
       track(t, out)
     })
   })
@@ -371,7 +371,7 @@ test('writev([]) writes nothing and does not abort the process', async (t) => {
     import { dialHandle } from './zmtp/transport/handle-stream.ts'
     import { uv } from './zmtp/transport/uv-binding.ts'
     const server = net.createServer((s) => s.resume()).listen(0, '127.0.0.1', () => dialHandle(uv, '127.0.0.1',
-      server.address().port, (s) => { s.writev([]); s.destroy(); server.close(); console.log('survived') }))`
+      server.address().port, 4, (s) => { s.writev([]); s.destroy(); server.close(); console.log('survived') }))`
   const result = await new Promise((resolve) => execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', child],
     { cwd: root }, (err, out) => resolve({ code: err ? err.code ?? null : 0, signal: err?.signal ?? null, out })))
   t.same(result, { code: 0, signal: null, out: 'survived\n' })
