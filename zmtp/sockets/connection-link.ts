@@ -26,7 +26,7 @@ export class ConnectionLink implements ConnectionHandler {
 
   constructor(
     private readonly owner: LinkOwner,
-    private readonly stream: ByteStream,
+    stream: ByteStream,
     options: ConnectionOptions,
     private readonly out: Outgoing | undefined,
   ) {
@@ -43,7 +43,7 @@ export class ConnectionLink implements ConnectionHandler {
     }
     const p = out?.pipe ?? new Pipe(host, peer.address, false)
     p.forcedRoutingId = out?.routingId
-    p.attach(conn, this.stream, peer)
+    p.attach(conn, peer)
     if (out === undefined) owner.pipes.added(p)
     if (!owner.pipes.ready(p)) {
       debug('zmtp %s: refused peer %s', host.type, peer.address)

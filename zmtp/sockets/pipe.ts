@@ -2,7 +2,6 @@
 // high-water mark, an incoming queue bounded by the receive high-water mark, and at most one
 // live Connection. A pipe made by connect() outlives its connections (messages stay queued
 // across a reconnect, as in libzmq); a pipe of an accepted connection dies with it.
-import type { ByteStream } from '../transport/byte-stream.ts'
 import { RingQueue } from './queue.ts'
 import type { TopicCounts } from './topics.ts'
 import type { Connection, PeerInfo } from './wire.ts'
@@ -17,7 +16,6 @@ export interface PipeOwner {
 
 export class Pipe {
   connection: Connection | undefined
-  stream: ByteStream | undefined
   peer: PeerInfo | undefined
   /** The routing id a ROUTER files this pipe under. */
   routingId: Buffer | undefined
@@ -71,9 +69,8 @@ export class Pipe {
   }
 
   /** Handshake done on `connection`; call flushQueued() once the socket accepted the peer. */
-  attach(connection: Connection, stream: ByteStream, peer: PeerInfo): void {
+  attach(connection: Connection, peer: PeerInfo): void {
     this.connection = connection
-    this.stream = stream
     this.peer = peer
     this.blocked = false
     this.paused = false
@@ -87,7 +84,6 @@ export class Pipe {
   /** The connection went away; queued outgoing messages stay for the next one. */
   detach(): void {
     this.connection = undefined
-    this.stream = undefined
     this.peer = undefined
     this.blocked = false
     this.paused = false

@@ -5,6 +5,8 @@
 // (--pending-deprecation, which would also flag this call), and never when ZYRE_TS_STREAMS=net
 // asks for plain net.Socket streams. Otherwise the transport falls back to net (socket-stream.ts).
 
+import { SHARED_READS } from './read-buffers.ts'
+
 /** A libuv stream handle (TCP) as the binding exposes it. */
 export interface UvStreamHandle {
   onread: () => Buffer | undefined
@@ -63,8 +65,8 @@ export const UV_EOF = -4095
 
 /** The bindings for a process with this environment and these Node flags, or undefined. */
 export function loadUv(env: NodeJS.ProcessEnv, execArgv: readonly string[]): UvBinding | undefined {
-  // Windows: reads may overlap there, which the shared read buffer cannot allow (read-buffers.ts).
-  if (env.ZYRE_TS_STREAMS === 'net' || process.platform === 'win32') return undefined
+  // Not where reads may overlap (Windows): the shared read buffer cannot allow it (read-buffers.ts).
+  if (env.ZYRE_TS_STREAMS === 'net' || !SHARED_READS) return undefined
   const nodeOptions = env.NODE_OPTIONS ?? ''
   if (execArgv.includes('--pending-deprecation') || nodeOptions.includes('--pending-deprecation') || env.NODE_PENDING_DEPRECATION === '1') {
     return undefined
