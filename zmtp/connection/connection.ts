@@ -15,6 +15,7 @@ import type { ConnectionEvents, ConnectionHandler, ConnectionOptions, PeerInfo }
 import { GreetingReader } from './greeting-reader.ts'
 import { InputGate } from './input-gate.ts'
 import { StreamWriter } from './stream-writer.ts'
+import { runAtTurnEnd, type TurnEndTask } from './turn-end.ts'
 import type { ByteStream } from '../transport/byte-stream.ts'
 import { SocketStream } from '../transport/socket-stream.ts'
 import { Heartbeat, type HeartbeatHost } from './heartbeat.ts'
@@ -33,7 +34,7 @@ const enum State { Greeting, Handshake, Ready, Closing, Closed }
 /** How long a closing stream may take to flush before it is destroyed. */
 const LINGER_MS = 2000
 
-export class Connection extends EventEmitter<ConnectionEvents> implements FrameSink, HeartbeatHost, HandshakeHost {
+export class Connection extends EventEmitter<ConnectionEvents> implements FrameSink, HeartbeatHost, HandshakeHost, TurnEndTask {
   private readonly stream: ByteStream
   readonly options: ConnectionOptions
   private readonly handler: ConnectionHandler | undefined
@@ -51,6 +52,8 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
   private use31 = true
   /** Our greeting is written (or queued to be). */
   private greeted = false
+  /** Loop turns an accepted stream still waits for the peer's greeting before sending ours. */
+  private greetTurns = 0
   /** Inside onChunk: handshake writes are queued and leave together when the chunk is done. */
   private inInput = false
   /** Chunks received; heartbeat timers compare it to detect liveness. */
@@ -79,7 +82,7 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
     handshake.startTimer()
     // Our whole greeting goes out at once (an accepted stream's with our first handshake command
     // if it can, see greetingAfterPeer); the peer's is parsed whatever way it arrives.
-    if (options.greetingAfterPeer === true) setImmediate(this.greetSoon)
+    if (options.greetingAfterPeer === true) this.greetSoon()
     else this.greet()
   }
 
@@ -319,12 +322,19 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
     this.write(ourGreeting(this.options))
   }
 
-  /** An accepted stream's greeting, if the peer has sent nothing for a loop turn. */
-  private readonly greetSoon = (): void => {
-    // setImmediate runs before the next poll: wait one more turn for the peer's bytes.
-    setImmediate(() => {
-      if (!this.greeted && this.state === State.Greeting) this.greet()
-    })
+  /**
+   * An accepted stream's greeting, if the peer has sent nothing for a whole loop turn: the end of
+   * this turn comes before the next poll, so it waits for the end of the next one.
+   */
+  private greetSoon(): void {
+    this.greetTurns = 2
+    runAtTurnEnd(this)
+  }
+
+  /** @internal See greetSoon(). */
+  atTurnEnd(): void {
+    if (--this.greetTurns > 0) runAtTurnEnd(this)
+    else if (!this.greeted && this.state === State.Greeting) this.greet()
   }
 
   private onInputError(e: unknown): void {

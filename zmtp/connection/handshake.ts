@@ -11,6 +11,7 @@ import {
 import { isCompatible, isSocketTypeName, type SocketTypeName } from '../socket-type.ts'
 import type { ConnectionOptions, PeerInfo } from './connection-types.ts'
 import { ourMetadata, type OurMetadata } from './our-metadata.ts'
+import { deadlinesOf, type DeadlineQueue, type Expiring } from './deadlines.ts'
 
 export interface HandshakeHost {
   write(buf: Buffer): void
@@ -33,13 +34,15 @@ type Step =
   | 'plain-initiate' // PLAIN server: WELCOME sent, waiting for INITIATE
   | 'done'
 
-export class Handshake {
+export class Handshake implements Expiring {
   private readonly host: HandshakeHost
   private readonly opts: ConnectionOptions
   private step: Step = 'greeting'
   private version = { major: 3, minor: 1 }
   private userId: string | undefined
-  private timer: NodeJS.Timeout | undefined
+  /** The handshakeTimeout deadline: its queue and entry. */
+  private deadlines: DeadlineQueue | undefined
+  private deadline = 0
 
   /** Our metadata, encoded up front so bad options throw from the constructor, not mid-handshake. */
   private readonly ours: OurMetadata
@@ -62,15 +65,20 @@ export class Handshake {
   startTimer(): void {
     const ms = this.opts.handshakeTimeout
     if (ms > 0) {
-      this.timer = setTimeout(() => {
-        this.host.fail(new ZmtpError('ZMTP_HANDSHAKE_TIMEOUT', `handshake not finished within ${ms} ms`))
-      }, ms)
+      this.deadlines = deadlinesOf(ms)
+      this.deadline = this.deadlines.add(this)
     }
   }
 
   stopTimer(): void {
-    clearTimeout(this.timer)
-    this.timer = undefined
+    this.deadlines?.cancel(this.deadline)
+    this.deadlines = undefined
+  }
+
+  /** @internal The handshakeTimeout passed. */
+  expired(): void {
+    this.deadlines = undefined
+    this.host.fail(new ZmtpError('ZMTP_HANDSHAKE_TIMEOUT', `handshake not finished within ${this.opts.handshakeTimeout} ms`))
   }
 
   onGreeting(g: Greeting): void {

@@ -1,8 +1,9 @@
 // The outgoing half of a connection: a WriteBatcher bound to its stream. What is queued leaves
-// once per tick (setImmediate), or at once past FLUSH_AT so large messages do not wait, in one
+// once per event-loop turn (turn-end.ts), or at once past FLUSH_AT so large messages do not wait, in one
 // write or one cork/uncork. Bytes buffered (ours + the stream's) over the write high-water mark
 // make send() return false; the host emits 'drain' once they are back under it.
 import type { ByteStream } from '../transport/byte-stream.ts'
+import { runAtTurnEnd, type TurnEndTask } from './turn-end.ts'
 import { WriteBatcher } from './write-batcher.ts'
 
 /**
@@ -24,7 +25,7 @@ export interface StreamWriterHost {
   drained(): void
 }
 
-export class StreamWriter extends WriteBatcher {
+export class StreamWriter extends WriteBatcher implements TurnEndTask {
   private readonly hwm: number
   private flushScheduled = false
   private needDrain = false
@@ -50,14 +51,14 @@ export class StreamWriter extends WriteBatcher {
     if (this.copiedBytes >= FLUSH_COPIED_AT || this.pendingBytes >= FLUSH_AT) this.flush()
     else if (!this.flushScheduled) {
       this.flushScheduled = true
-      setImmediate(this.onFlushTick)
+      runAtTurnEnd(this)
     }
     if (this.bufferedAmount > this.hwm) {
       this.needDrain = true
       // The stream's drain only matters from now on; most connections never get here.
       if (!this.listening) {
         this.listening = true
-        this.stream.setDrainListener(this.checkDrain)
+        this.stream.setDrainListener(() => this.checkDrain())
       }
       return false
     }
@@ -68,7 +69,7 @@ export class StreamWriter extends WriteBatcher {
   scheduleFlush(): void {
     if (this.flushScheduled) return
     this.flushScheduled = true
-    setImmediate(this.onFlushTick)
+    runAtTurnEnd(this)
   }
 
   /** Write `buf` now, after whatever is queued. Alone it goes out as it is: no copy, no slab. */
@@ -88,13 +89,14 @@ export class StreamWriter extends WriteBatcher {
     if (!this.stream.destroyed) this.stream.writev(parts)
   }
 
-  private readonly onFlushTick = (): void => {
+  /** @internal The scheduled flush. */
+  atTurnEnd(): void {
     this.flushScheduled = false
     this.flush()
     this.checkDrain()
   }
 
-  private readonly checkDrain = (): void => {
+  private checkDrain(): void {
     if (this.needDrain && this.host.isReady && this.bufferedAmount <= this.hwm) {
       this.needDrain = false
       this.host.drained()

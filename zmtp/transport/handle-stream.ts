@@ -87,14 +87,14 @@ export class HandleStream implements ByteStream {
 
   write(buf: Buffer): void {
     if (this.closed || this.ending) return
-    const req = this.newWriteReq()
+    const req = spareWriteReq(this.uv)
     this.written(req, this.handle.writeBuffer(req, buf), buf)
   }
 
   writev(bufs: Buffer[]): void {
     // libuv asserts on a write of no buffers: that would abort the process.
     if (this.closed || this.ending || bufs.length === 0) return
-    const req = this.newWriteReq()
+    const req = spareWriteReq(this.uv)
     if (bufs.length === 1) this.written(req, this.handle.writeBuffer(req, bufs[0]!), bufs[0]!)
     else this.written(req, this.handle.writev(req, bufs, true), bufs)
   }
@@ -176,22 +176,20 @@ export class HandleStream implements ByteStream {
 
   // ---- internals ----------------------------------------------------------------------------
 
-  private newWriteReq(): WriteReq {
-    const req = this.uv.newWriteReq() as WriteReq
-    req.handle = this.handle
-    req.stream = this
-    req.oncomplete = onWriteDone
-    return req
-  }
-
-  /** After a write call: an error closes the stream; a write left to libuv keeps its buffers. */
+  /**
+   * After a write call: an error closes the stream; a write left to libuv keeps its buffers and
+   * takes the request object, so the next write gets a new one.
+   */
   private written(req: WriteReq, err: number, bufs: Buffer | Buffer[]): void {
+    const uv = this.uv
+    if (err === 0 && uv.state[uv.kLastWriteWasAsync] === 0) return
+    spare = undefined
     if (err !== 0) {
       this.close(uvError(err, 'write'))
       return
     }
-    const uv = this.uv
-    if (uv.state[uv.kLastWriteWasAsync] === 0) return
+    req.handle = this.handle
+    req.stream = this
     req.buffers = bufs
     req.bytes = uv.state[uv.kBytesWritten]!
     this.pendingBytes += req.bytes
@@ -232,6 +230,23 @@ export class HandleStream implements ByteStream {
     this.closeListeners = []
     for (const l of listeners) l(this.error)
   }
+}
+
+/**
+ * The request object for the next write. Node uses it only for a write the kernel does not take
+ * at once (that is when it makes the libuv request): one completed within the call, as nearly
+ * all are, leaves it untouched, so it serves the next write of any stream instead of a new native
+ * object per write. A write that fails (Node may store its error on the object) or is left to
+ * libuv keeps it. One per thread, as all module state is.
+ */
+let spare: WriteReq | undefined
+
+function spareWriteReq(uv: UvBinding): WriteReq {
+  if (spare === undefined) {
+    spare = uv.newWriteReq() as WriteReq
+    spare.oncomplete = onWriteDone
+  }
+  return spare
 }
 
 function onWriteDone(this: WriteReq, status: number): void {
