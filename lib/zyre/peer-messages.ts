@@ -49,7 +49,8 @@ export class PeerMessages {
     switch (msg.type) {
       case 'HELLO':
         peer.name = msg.name
-        peer.headers = new Map(msg.headers)
+        // The decoded message is ours alone: its map becomes the peer's; the event gets a copy.
+        peer.headers = msg.headers
         peer.helloEndpoint = msg.endpoint
         peer.entered = true
         this.ctx.emit({ type: 'ENTER', peer: peer.id, name: peer.name, headers: new Map(peer.headers), address: msg.endpoint })

@@ -13,11 +13,14 @@ export interface PresenceTimers {
   expiredTimeout: number
 }
 
+const NO_HEADERS: ReadonlyMap<string, string> = new Map()
+
 export class Peer {
   readonly id: string
   readonly uuid: Buffer
   name = ''
-  headers = new Map<string, string>()
+  /** From the peer's HELLO (replaced, never changed in place: read-only until then). */
+  headers: ReadonlyMap<string, string> = NO_HEADERS
   /** Where our DEALER is connected. */
   endpoint = ''
   /** Endpoint last seen in this peer's beacons and HELLO; a change means the peer moved. */

@@ -45,12 +45,12 @@ export interface SocketOptions {
 }
 
 /** Every option name the base socket takes (socket types add theirs). */
-export const socketOptionNames: readonly string[] = [
+export const socketOptionNames: ReadonlySet<string> = new Set([
   'routingId', 'sendHighWaterMark', 'receiveHighWaterMark', 'linger', 'sendTimeout', 'receiveTimeout',
   'immediate', 'maxMessageSize', 'heartbeatInterval', 'heartbeatTimeout', 'heartbeatTimeToLive',
   'reconnectInterval', 'reconnectMaxInterval', 'handshakeTimeout', 'handshakeInterval', 'plainServer',
   'plainUsername', 'plainPassword', 'authenticate', 'ipv6', 'backlog',
-] satisfies (keyof SocketOptions)[]
+] satisfies (keyof SocketOptions)[])
 
 export const defaultOptions = {
   sendHighWaterMark: 1000,

@@ -111,9 +111,11 @@ export abstract class Socket implements PipeOwner {
 
   /** Sets the options given; `own` names the options of the socket type beyond the common ones. */
   protected applyOptions(options: object, own: readonly string[] = []): void {
-    for (const [k, v] of Object.entries(options)) {
+    const values = options as Record<string, unknown>
+    for (const k of Object.keys(values)) {
+      const v = values[k]
       if (v === undefined) continue
-      if (!socketOptionNames.includes(k) && !own.includes(k)) throw new ZmtpError(ZmtpErrorCode.EINVAL, `Unknown socket option ${k}`)
+      if (!socketOptionNames.has(k) && !own.includes(k)) throw new ZmtpError(ZmtpErrorCode.EINVAL, `Unknown socket option ${k}`)
       ;(this as Record<string, unknown>)[k] = v
     }
   }
