@@ -1,7 +1,7 @@
 // The outgoing half of a connection: a WriteBatcher bound to its stream. What is queued leaves
-// once per event-loop turn (turn-end.ts), or at once past FLUSH_AT so large messages do not wait, in one
-// write or one cork/uncork. Bytes buffered (ours + the stream's) over the write high-water mark
-// make send() return false; the host emits 'drain' once they are back under it.
+// once per event-loop turn (turn-end.ts), or at once past FLUSH_AT so large messages do not wait,
+// in one write or one cork/uncork. Bytes buffered (ours + the stream's) over the write high-water
+// mark make send() return false; the host emits 'drain' once they are back under it.
 import type { ByteStream } from '../transport/byte-stream.ts'
 import { runAtTurnEnd, type TurnEndTask } from './turn-end.ts'
 import { WriteBatcher } from './write-batcher.ts'
