@@ -31,11 +31,16 @@ export interface ListenOptions {
 
 export async function listen(ep: Endpoint, onAccept: AcceptHandler, options: ListenOptions = {}): Promise<Listener> {
   if (ep.transport === 'tcp' && uv !== undefined) {
-    // libzmq binds "*" to IPv4 0.0.0.0 unless ZMQ_IPV6 is set.
-    const host = ep.host === '*' ? (options.ipv6 ? '::' : '0.0.0.0') : ep.host
+    const host = bindHost(ep.host, options)
     if (net.isIP(host) !== 0) return listenTcpHandle(host, ep.port, onAccept, options)
   }
   return listenNet(ep, onAccept, options)
+}
+
+/** The address a TCP bind listens on: libzmq binds "*" to IPv4 0.0.0.0 unless ZMQ_IPV6 is set. */
+function bindHost(host: string, options: ListenOptions): string {
+  if (host !== '*') return host
+  return options.ipv6 === true ? '::' : '0.0.0.0'
 }
 
 function listenTcpHandle(host: string, port: number, onAccept: AcceptHandler, options: ListenOptions): Listener {
@@ -63,9 +68,7 @@ async function listenNet(ep: Endpoint, onAccept: AcceptHandler, options: ListenO
   const server = net.createServer({ pauseOnConnect: true })
   let ipcPath: string | undefined
   if (ep.transport === 'tcp') {
-    // libzmq binds "*" to IPv4 0.0.0.0 unless ZMQ_IPV6 is set.
-    const host = ep.host === '*' ? (options.ipv6 ? '::' : '0.0.0.0') : ep.host
-    await startListening(server, { host, port: ep.port, backlog: options.backlog ?? 100 })
+    await startListening(server, { host: bindHost(ep.host, options), port: ep.port, backlog: options.backlog ?? 100 })
   } else {
     ipcPath = ep.path === '*' ? path.join(os.tmpdir(), `zmtp-${process.pid}-${randomBytes(6).toString('hex')}.sock`) : ep.path
     if (!ipcPath.startsWith('\0')) removeStaleSocket(ipcPath)
