@@ -32,6 +32,12 @@ export interface BeaconOptions {
   validate?: ((payload: Buffer) => boolean) | null
   /** Larger datagrams are dropped unread. Default 255. */
   maxPayloadSize?: number
+  /**
+   * Hand each received payload to the 'beacon' listeners without copying it: one buffer, shared
+   * with the other beacons of this process on the port, that listeners must neither modify nor
+   * keep. Default false (each event has a copy of its own). Zyre's nodes set it.
+   */
+  sharedPayloads?: boolean
   logger?: (line: string) => void
   /** For tests: where interface addresses come from. */
   interfaces?: () => InterfaceTable

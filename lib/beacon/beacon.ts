@@ -154,7 +154,8 @@ export class Beacon extends EventEmitter<BeaconEvents> {
     }
     if (this.validate && !this.validate(msg)) return this.malformed(rinfo)
     s.delivered++
-    this.emit('beacon', { address: rinfo.address, port: rinfo.port, payload: msg })
+    const payload = this.opts.sharedPayloads === true ? msg : Buffer.from(msg)
+    this.emit('beacon', { address: rinfo.address, port: rinfo.port, payload })
   }
 
   private malformed(rinfo: dgram.RemoteInfo): void {

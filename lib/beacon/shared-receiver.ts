@@ -68,14 +68,11 @@ function open(port: number): Entry {
   socket.on('message', (msg, rinfo) => {
     // Every beacon gets the datagram even if one of them throws; the first error is rethrown
     // afterwards, as a listener's error would have been from a socket of its own.
+    // Every beacon reads the same buffer: a beacon copies what it hands on (see Beacon).
     let failure: { err: unknown } | undefined
-    let first = true
     for (const s of subscribers) {
-      // Each beacon its own payload, as from a socket of its own (a beacon may keep it).
-      const payload = first ? msg : Buffer.from(msg)
-      first = false
       try {
-        s.onMessage(payload, rinfo)
+        s.onMessage(msg, rinfo)
       } catch (err) {
         failure ??= { err }
       }

@@ -73,6 +73,8 @@ export class ZyreNode {
     const beacon = new Beacon({
       port: o.port,
       interval: o.interval,
+      // Beacons are only read here (readBeacon copies what a peer keeps).
+      sharedPayloads: true,
       mode: o.beaconMode,
       targets: o.beaconTargets,
       ...(o.interface !== undefined && { interface: o.interface }),

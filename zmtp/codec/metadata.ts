@@ -31,6 +31,9 @@ export function encodeMetadata(props: Iterable<readonly [string, Uint8Array]>): 
   return Buffer.concat(parts, size)
 }
 
+/** The names every peer sends, as spelled on the wire -> lower case: one string for all connections. */
+const KNOWN_NAMES = new Map(['Socket-Type', 'Identity', 'Resource', 'User-Id'].map((n) => [n, n.toLowerCase()]))
+
 /**
  * Decodes properties into a Map keyed by lower-cased name (later duplicates win, as in libzmq).
  * Values are copies, so the map does not pin the receive buffer.
@@ -48,7 +51,7 @@ export function decodeMetadata(data: Buffer): Map<string, Buffer> {
     const valueLen = data.readUInt32BE(off)
     off += 4
     if (valueLen > data.length - off) throw new ZmtpError('ZMTP_BAD_METADATA', `truncated value of metadata property ${name}`)
-    out.set(name.toLowerCase(), Buffer.from(data.subarray(off, off + valueLen)))
+    out.set(KNOWN_NAMES.get(name) ?? name.toLowerCase(), Buffer.from(data.subarray(off, off + valueLen)))
     off += valueLen
   }
   return out

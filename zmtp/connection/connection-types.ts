@@ -8,7 +8,7 @@ export interface PeerInfo {
   /** The peer's Identity property, if non-empty. */
   routingId?: Buffer
   /** 3.0 or 3.1 (a newer peer is spoken to as 3.1). */
-  version: { major: number; minor: number }
+  version: { readonly major: number; readonly minor: number }
   /** All READY/INITIATE properties, names lower-cased. */
   metadata: Map<string, Buffer>
   address: string

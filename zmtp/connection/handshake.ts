@@ -24,6 +24,10 @@ export interface HandshakeHost {
 
 const KNOWN_MECHANISMS = new Set(['NULL', 'PLAIN', 'CURVE', 'GSSAPI'])
 
+/** The versions we speak, shared by every connection's PeerInfo. */
+const V30: PeerInfo['version'] = Object.freeze({ major: 3, minor: 0 })
+const V31: PeerInfo['version'] = Object.freeze({ major: 3, minor: 1 })
+
 type Step =
   | 'greeting'
   | 'null-ready' // NULL: waiting for the peer's READY
@@ -38,7 +42,7 @@ export class Handshake implements Expiring {
   private readonly host: HandshakeHost
   private readonly opts: ConnectionOptions
   private step: Step = 'greeting'
-  private version = { major: 3, minor: 1 }
+  private version: PeerInfo['version'] = V31
   private userId: string | undefined
   /** The handshakeTimeout deadline: its queue and entry. */
   private deadlines: DeadlineQueue | undefined
@@ -84,7 +88,7 @@ export class Handshake implements Expiring {
   onGreeting(g: Greeting): void {
     const ours = this.opts.mechanism
     // A newer peer downgrades to us (RFC 23); we report what we speak together.
-    this.version = { major: 3, minor: g.major > 3 ? 1 : Math.min(g.minor, 1) }
+    this.version = g.major > 3 || g.minor >= 1 ? V31 : V30
     if (g.mechanism !== ours) {
       const code = KNOWN_MECHANISMS.has(g.mechanism) ? 'ZMTP_MECHANISM_MISMATCH' : 'ZMTP_UNKNOWN_MECHANISM'
       throw new ZmtpError(code, `peer uses mechanism ${g.mechanism}, we use ${ours}`)
@@ -197,10 +201,16 @@ export class Handshake implements Expiring {
     const socketType = this.checkPeerType(props)
     if (socketType === undefined) return
     this.step = 'done'
-    const peer: PeerInfo = { socketType, version: this.version, metadata: props, address: this.opts.address }
     const id = props.get('identity')
-    if (id !== undefined && id.length > 0) peer.routingId = id
-    if (this.userId !== undefined) peer.userId = this.userId
+    // One shape for every PeerInfo: fields absent are undefined, not missing.
+    const peer: PeerInfo = {
+      socketType,
+      routingId: id !== undefined && id.length > 0 ? id : undefined,
+      version: this.version,
+      metadata: props,
+      address: this.opts.address,
+      userId: this.userId,
+    }
     this.host.handshakeDone(peer)
   }
 }

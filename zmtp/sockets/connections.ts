@@ -56,6 +56,9 @@ export class Connections implements LinkOwner {
   /** Streams not yet closed: 'end' is published once the socket is closed and this is 0. */
   private liveStreams = 0
   private ended = false
+  /** The routingId last converted, and its bytes. */
+  private idSource: Buffer | string | null = null
+  private idBytes: Buffer | undefined
 
   constructor(
     readonly host: ConnectionsHost,
@@ -94,25 +97,35 @@ export class Connections implements LinkOwner {
   private connectionOptions(address: string): ConnectionOptions {
     const s = this.host
     const plain = s.plainServer || s.plainUsername !== null
-    const options: ConnectionOptions = {
+    // Every field in one literal, absent ones undefined: one object shape for all connections and
+    // no property store added to each.
+    return {
       socketType: s.type,
+      routingId: this.routingId(s.routingId),
       mechanism: plain ? 'PLAIN' : 'NULL',
+      plainServer: plain ? s.plainServer : undefined,
+      plainUsername: plain && s.plainUsername !== null ? s.plainUsername : undefined,
+      plainPassword: plain ? (s.plainPassword ?? '') : undefined,
+      authenticate: plain ? s.authenticate : undefined,
       maxMessageSize: s.maxMessageSize,
       handshakeTimeout: s.handshakeTimeout,
       heartbeatInterval: s.heartbeatInterval,
       heartbeatTimeout: s.heartbeatTimeout,
       heartbeatTimeToLive: s.heartbeatTimeToLive,
       address,
+      writeHighWaterMark: undefined,
+      metadata: undefined,
+      greetingAfterPeer: undefined,
     }
-    const id = toRoutingId(s.routingId)
-    if (id !== undefined) options.routingId = id
-    if (plain) {
-      options.plainServer = s.plainServer
-      if (s.plainUsername !== null) options.plainUsername = s.plainUsername
-      options.plainPassword = s.plainPassword ?? ''
-      if (s.authenticate !== undefined) options.authenticate = s.authenticate
+  }
+
+  /** The socket's routingId as bytes, copied once per value set, not once per connection. */
+  private routingId(value: Buffer | string | null): Buffer | undefined {
+    if (value !== this.idSource) {
+      this.idSource = value
+      this.idBytes = toRoutingId(value)
     }
-    return options
+    return this.idBytes
   }
 
   /** Close `conn` of `pipe`: at once with linger 0, else after handing it what `pipe` queued. */

@@ -54,14 +54,19 @@ export class HandleStream implements ByteStream {
   /** Bytes of writes the kernel has not completed. */
   private pendingBytes = 0
   private drainListener: (() => void) | undefined
-  private closeListeners: CloseListener[] = []
+  /** The first close listener, and any more: most streams have one or two. */
+  private closeListener: CloseListener | undefined
+  private moreCloseListeners: CloseListener[] | undefined
   private error: Error | undefined
 
   constructor(
     private readonly uv: UvBinding,
     private readonly handle: UvTcpHandle,
   ) {
-    handle.onread = this.onRead
+    // Shared callbacks that find their stream through the handle (libuv calls them with the
+    // handle as `this`): no closures per stream.
+    ;(handle as OwnedHandle)[OWNER] = this
+    handle.onread = onHandleRead
   }
 
   get destroyed(): boolean {
@@ -82,7 +87,8 @@ export class HandleStream implements ByteStream {
   }
 
   onClose(listener: CloseListener): void {
-    this.closeListeners.push(listener)
+    if (this.closeListener === undefined) this.closeListener = listener
+    else (this.moreCloseListeners ??= []).push(listener)
   }
 
   write(buf: Buffer): void {
@@ -145,8 +151,8 @@ export class HandleStream implements ByteStream {
 
   // ---- libuv callbacks ----------------------------------------------------------------------
 
-  /** Called by the handle after each read; returns the buffer for the next one when it changes. */
-  private readonly onRead = (): Buffer | undefined => {
+  /** @internal Called (through the handle) after each read; returns the buffer for the next one when it changes. */
+  readDone(): Buffer | undefined {
     const n = this.uv.state[this.uv.kReadBytesOrError]!
     if (n > 0) {
       if (this.closed) return undefined
@@ -222,14 +228,32 @@ export class HandleStream implements ByteStream {
     this.closed = true
     this.reading = false
     this.error = err
-    this.handle.close(this.onHandleClosed)
+    this.handle.close(onHandleClosed)
   }
 
-  private readonly onHandleClosed = (): void => {
-    const listeners = this.closeListeners
-    this.closeListeners = []
-    for (const l of listeners) l(this.error)
+  /** @internal The handle is closed: tells the close listeners, each once. */
+  handleClosed(): void {
+    const first = this.closeListener
+    const more = this.moreCloseListeners
+    this.closeListener = undefined
+    this.moreCloseListeners = undefined
+    first?.(this.error)
+    if (more !== undefined) for (const l of more) l(this.error)
   }
+}
+
+const OWNER = Symbol('HandleStream')
+
+interface OwnedHandle extends UvTcpHandle {
+  [OWNER]: HandleStream
+}
+
+function onHandleRead(this: OwnedHandle): Buffer | undefined {
+  return this[OWNER].readDone()
+}
+
+function onHandleClosed(this: OwnedHandle): void {
+  this[OWNER].handleClosed()
 }
 
 /**

@@ -1,7 +1,8 @@
 // One receiving socket per port for the process's broadcast/unicast beacons: shared while any
 // beacon holds it, closed with the last; every beacon gets every datagram (also a unicast one, and
-// also when another's handler throws), each its own payload; a failed bind is reported to all
-// waiting and leaves nothing behind. Loopback only, ports 47301-47304.
+// also when another's handler throws), read from one buffer, and its 'beacon' events carry a copy
+// of their own unless sharedPayloads is set; a failed bind is reported to all waiting and leaves
+// nothing behind. Loopback only, ports 47301-47305.
 import t from 'tap'
 import dgram from 'node:dgram'
 import { once } from 'node:events'
@@ -44,7 +45,7 @@ t.test('two acquisitions share one socket, which closes with the last release', 
   await c.release()
 })
 
-t.test('every beacon gets the datagram, its own payload, even when one handler throws', async (t) => {
+t.test('every beacon gets the datagram, one buffer for all, even when one handler throws', async (t) => {
   const payloads: Buffer[] = []
   const a = await acquireReceiver(47302, (m) => { payloads.push(m); throw new Error('boom') }, () => {})
   const b = await acquireReceiver(47302, (m) => { payloads.push(m) }, () => {})
@@ -53,8 +54,31 @@ t.test('every beacon gets the datagram, its own payload, even when one handler t
   // The socket's own listener, called as Node calls it: the first error comes out after all ran.
   t.throws(() => a.socket.emit('message', msg, { address: '127.0.0.1', family: 'IPv4', port: 1, size: 1 }), /boom/)
   t.equal(payloads.length, 2, 'both handlers ran')
-  t.not(payloads[0], payloads[1], 'each its own Buffer')
-  t.same(payloads.map(String), ['x', 'x'])
+  t.equal(payloads[0], msg, 'the datagram itself, not copied')
+  t.equal(payloads[1], msg)
+})
+
+t.test("beacon events carry a copy of their own, or with sharedPayloads the one shared buffer", async (t) => {
+  const copying = [0, 1].map(() => new Beacon({ port: 47305, interface: 'lo', interval: 1000, interfacePollInterval: 0, validate: null }))
+  const sharing = [0, 1].map(() => new Beacon({ port: 47305, interface: 'lo', interval: 1000, interfacePollInterval: 0, validate: null, sharedPayloads: true }))
+  const all = [...copying, ...sharing]
+  t.teardown(() => Promise.all(all.map((b) => b.close())))
+  const got = all.map(() => [] as Buffer[])
+  all.forEach((b, i) => b.on('beacon', (r) => {
+    got[i]!.push(r.payload)
+    // A listener that scribbles on its payload must not change what the others see.
+    if (i === 0) r.payload.fill(0x21)
+  }))
+  for (const b of all) await b.start()
+  await sendTo(47305, Buffer.from('hello'))
+  for (const deadline = Date.now() + 5000; got.some((g) => g.length === 0) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20))
+  const [c0, c1, s0, s1] = got.map((g) => g[0]!)
+  t.equal(c0!.toString(), '!!!!!', 'the first listener changed its own copy')
+  t.equal(c1!.toString(), 'hello', 'the second copying beacon has an intact copy of its own')
+  t.not(c0, c1)
+  t.equal(s0, s1, 'sharing beacons are handed one buffer')
+  t.not(s0, c1, 'not a copying beacon\'s copy')
+  t.equal(s0!.toString(), 'hello', 'untouched by the copying listener')
 })
 
 t.test('a port that cannot be bound fails every waiting acquisition and leaves nothing behind', async (t) => {
