@@ -21,6 +21,7 @@ import { toFrames, type MessageLike } from './frames.ts'
 import { Observer, type SocketEvent } from './observer.ts'
 import { defaultOptions, socketOptionNames, type SocketOptions } from './options.ts'
 import type { Pipe, PipeOwner } from './pipe.ts'
+import type { PipeEvents } from './connections.ts'
 import { Waiter } from './waiter.ts'
 import type { SocketTypeName } from './wire.ts'
 
@@ -91,17 +92,31 @@ export abstract class Socket implements PipeOwner {
   private readonly receiveWaiter = new Waiter<Buffer[]>(() => new ZmtpError(ZmtpErrorCode.EAGAIN, `Receive timed out after ${this.receiveTimeout} ms`))
   private _closed = false
 
-  private readonly endpoints = new Endpoints(this, {
-    added: (pipe) => this.addPipe(pipe),
-    removed: (pipe) => this.removePipe(pipe),
-    ready: (pipe) => this.xpipeReady(pipe),
-    gone: (pipe) => this.xpipeGone(pipe),
-    message: (pipe, frames) => {
-      const msg = this.xinbound(pipe, frames)
-      if (msg !== undefined) this.deliver(pipe, msg)
-    },
-    subscribe: (pipe, topic, on) => this.xsubscribe(pipe, topic, on),
-  })
+  /** What the socket's pipes report, routed to the socket: one object per socket, no closures. */
+  private static readonly PipeEventsOf = class implements PipeEvents {
+    constructor(private readonly s: Socket) {}
+    added(pipe: Pipe): void {
+      this.s.addPipe(pipe)
+    }
+    removed(pipe: Pipe): void {
+      this.s.removePipe(pipe)
+    }
+    ready(pipe: Pipe): boolean {
+      return this.s.xpipeReady(pipe)
+    }
+    gone(pipe: Pipe): void {
+      this.s.xpipeGone(pipe)
+    }
+    message(pipe: Pipe, frames: Buffer[]): void {
+      const msg = this.s.xinbound(pipe, frames)
+      if (msg !== undefined) this.s.deliver(pipe, msg)
+    }
+    subscribe(pipe: Pipe, topic: Buffer, on: boolean): void {
+      this.s.xsubscribe(pipe, topic, on)
+    }
+  }
+
+  private readonly endpoints = new Endpoints(this, new Socket.PipeEventsOf(this))
 
   /**
    * Subclasses call applyOptions(options) at the end of their constructor: their own option
