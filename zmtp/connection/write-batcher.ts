@@ -4,8 +4,9 @@
 
 import { writeFrameHeader, writeMessage, messageEncodedSize } from '../codec/frame.ts'
 
-/** The first slab is small (most connections are quiet: a handshake and a few messages); each
- *  refill doubles it up to SLAB_MAX, so a busy connection soon batches 64 KiB at a time. */
+/** The first slab is small (most connections are quiet: a handshake and a few messages) and is
+ *  dropped when its batch is taken; each refill doubles it up to SLAB_MAX, so a busy connection
+ *  soon batches 64 KiB at a time. */
 const SLAB_FIRST = 1024
 const SLAB_MAX = 64 * 1024
 /** Messages up to this size are encoded whole into the slab. */
@@ -66,6 +67,14 @@ export class WriteBatcher {
     this.parts = []
     this.partsBytes = 0
     this.referencedBytes = 0
+    // A first-size slab is all a quiet connection ever has: let it go rather than hold a
+    // kilobyte per idle connection (a slab comes cheap from Node's pool when one is needed).
+    if (this.slab.length <= SLAB_FIRST) {
+      this.slab = EMPTY
+      this.start = 0
+      this.pos = 0
+      this.nextSlabSize = SLAB_FIRST
+    }
     return p
   }
 

@@ -1,6 +1,6 @@
 // The write batcher: whatever mix of messages and raw commands goes in, the bytes that come out
 // are exactly their encodings in order; large bodies are passed by reference; a quiet
-// connection does not hold a 64 KiB slab.
+// connection holds no slab between batches, a busy one grows its slab to 64 KiB and keeps it.
 import t from 'tap'
 import fc from 'fast-check'
 import { WriteBatcher } from '../../../zmtp/connection/write-batcher.ts'
@@ -60,6 +60,20 @@ t.test('slabs start small and grow for busy connections', async (t) => {
   for (let i = 0; i < 5000; i++) b.addMessage([Buffer.alloc(40)])
   const parts = b.take()
   t.ok(parts.length <= 12, `5000 small messages in few parts (${parts.length})`)
+})
+
+t.test('a quiet connection holds no slab between its batches; a busy one keeps its large slab', async (t) => {
+  const slabOf = (b: WriteBatcher): Buffer => (b as unknown as { slab: Buffer }).slab
+  const quiet = new WriteBatcher()
+  for (let turn = 0; turn < 3; turn++) {
+    quiet.addMessage([Buffer.from(`message ${turn}`)])
+    t.equal(Buffer.concat(quiet.take()).subarray(2).toString(), `message ${turn}`)
+    t.equal(slabOf(quiet).length, 0, `nothing held after batch ${turn}`)
+  }
+  const busy = new WriteBatcher()
+  for (let i = 0; i < 5000; i++) busy.addMessage([Buffer.alloc(40)])
+  busy.take()
+  t.ok(slabOf(busy).length > 1024, `a busy connection keeps its grown slab (${slabOf(busy).length} bytes)`)
 })
 
 t.test('copiedBytes counts what went into slabs, not bodies passed by reference (fast-check)', async (t) => {
