@@ -88,8 +88,8 @@ export abstract class Socket implements PipeOwner {
   private rrCursor = 0
   private readonly inQueue = new FairQueue()
 
-  private readonly sendWaiter = new Waiter<void, Buffer[]>(() => new ZmtpError(ZmtpErrorCode.EAGAIN, `Send timed out after ${this.sendTimeout} ms`))
-  private readonly receiveWaiter = new Waiter<Buffer[]>(() => new ZmtpError(ZmtpErrorCode.EAGAIN, `Receive timed out after ${this.receiveTimeout} ms`))
+  private readonly sendWaiter = new Waiter<void, Buffer[]>('Send')
+  private readonly receiveWaiter = new Waiter<Buffer[]>('Receive')
   private _closed = false
 
   /** What the socket's pipes report, routed to the socket: one object per socket, no closures. */

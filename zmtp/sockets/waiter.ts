@@ -1,7 +1,7 @@
 // One parked send() or receive(): a socket holds at most one of each. The caller settles it with
 // a value or an error; otherwise its timeout rejects it (EAGAIN). Settling clears the timer and
 // frees the slot, so a late timer or a second settle does nothing.
-import type { ZmtpError } from '../errors.ts'
+import { ZmtpError, ZmtpErrorCode } from '../errors.ts'
 
 interface Pending<T, D> {
   resolve: (value: T) => void
@@ -13,8 +13,8 @@ interface Pending<T, D> {
 export class Waiter<T, D = undefined> {
   private pending: Pending<T, D> | undefined
 
-  /** `timeoutError` is asked at the moment the timeout fires. */
-  constructor(private readonly timeoutError: () => ZmtpError) {}
+  /** `what` names the operation in the timeout's error: 'Send', 'Receive'. */
+  constructor(private readonly what: string) {}
 
   get waiting(): boolean {
     return this.pending !== undefined
@@ -33,7 +33,7 @@ export class Waiter<T, D = undefined> {
         p.timer = setTimeout(() => {
           if (this.pending !== p) return
           this.pending = undefined
-          reject(this.timeoutError())
+          reject(new ZmtpError(ZmtpErrorCode.EAGAIN, `${this.what} timed out after ${timeoutMs} ms`))
         }, timeoutMs)
       }
       this.pending = p

@@ -32,7 +32,7 @@ t.test('DEALER queues to a connecting peer up to the HWM, then send waits; queue
   t.teardown(() => d.close())
   d.connect(ep)
   for (let i = 0; i < 3; i++) await d.send(`m${i}`)
-  await t.rejects(d.send('too many'), { code: 'EAGAIN' })
+  await t.rejects(d.send('too many'), { code: 'EAGAIN', message: 'Send timed out after 50 ms' })
   d.sendTimeout = 0
   await t.rejects(d.send('too many'), { code: 'EAGAIN' })
   d.sendTimeout = -1
