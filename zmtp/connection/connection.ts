@@ -34,7 +34,7 @@ const enum State { Greeting, Handshake, Ready, Closing, Closed }
 /** How long a closing stream may take to flush before it is destroyed. */
 const LINGER_MS = 2000
 
-export class Connection extends EventEmitter<ConnectionEvents> implements FrameSink, HeartbeatHost, HandshakeHost, TurnEndTask {
+export class Connection implements FrameSink, HeartbeatHost, HandshakeHost, TurnEndTask {
   private readonly stream: ByteStream
   readonly options: ConnectionOptions
   private readonly handler: ConnectionHandler | undefined
@@ -58,13 +58,14 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
   private inInput = false
   /** Chunks received; heartbeat timers compare it to detect liveness. */
   rx = 0
+  /** Listeners, made with the first: the socket layer hears events through `handler` instead. */
+  private emitter: EventEmitter | undefined
 
   /**
    * `handler`, if given, is told of every event before the listeners are. A net.Socket given as
    * `stream` is read through its 'data' events.
    */
   constructor(stream: ByteStream | net.Socket, options: ConnectionOptions, handler?: ConnectionHandler) {
-    super()
     if (stream instanceof net.Socket) {
       stream.setNoDelay(true)
       stream = new SocketStream(stream)
@@ -100,6 +101,35 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
 
   get address(): string {
     return this.options.address
+  }
+
+  // ---- events (as an EventEmitter's) --------------------------------------------------------
+
+  on<K extends keyof ConnectionEvents>(event: K, listener: (...args: ConnectionEvents[K]) => void): this {
+    ;(this.emitter ??= new EventEmitter()).on(event, listener as Listener)
+    return this
+  }
+
+  once<K extends keyof ConnectionEvents>(event: K, listener: (...args: ConnectionEvents[K]) => void): this {
+    ;(this.emitter ??= new EventEmitter()).once(event, listener as Listener)
+    return this
+  }
+
+  off<K extends keyof ConnectionEvents>(event: K, listener: (...args: ConnectionEvents[K]) => void): this {
+    this.emitter?.off(event, listener as Listener)
+    return this
+  }
+
+  removeListener<K extends keyof ConnectionEvents>(event: K, listener: (...args: ConnectionEvents[K]) => void): this {
+    return this.off(event, listener)
+  }
+
+  listenerCount(event: keyof ConnectionEvents): number {
+    return this.emitter?.listenerCount(event) ?? 0
+  }
+
+  private emit<K extends keyof ConnectionEvents>(event: K, ...args: ConnectionEvents[K]): void {
+    this.emitter?.emit(event, ...args)
   }
 
   /** Queues one whole message. Returns false when over the write mark: wait for 'drain'. */
@@ -393,6 +423,8 @@ export class Connection extends EventEmitter<ConnectionEvents> implements FrameS
     this.emit('subscribe', topic, on)
   }
 }
+
+type Listener = (...args: unknown[]) => void
 
 const EMPTY = Buffer.alloc(0)
 const ONE = Buffer.of(1)

@@ -1,7 +1,6 @@
 // The optional ConnectionHandler (the socket layer's line into a Connection): told of ready,
 // message, subscribe and close (with the error) before the listeners, in the order they happen.
 import t from 'tap'
-import { once } from 'node:events'
 import { Connection } from '../../../zmtp/connection/connection.ts'
 import type { ConnectionHandler, PeerInfo } from '../../../zmtp/connection/connection-types.ts'
 import { ZmtpError } from '../../../zmtp/errors.ts'
@@ -35,10 +34,10 @@ t.test('a handler hears every event, before the listeners', async (t) => {
   for (const ev of ['ready', 'message', 'subscribe', 'close'] as const) {
     conn.on(ev, () => log.seen.push(`listener ${ev}`))
   }
-  const ready = once(conn, 'ready')
+  const ready = new Promise((r) => conn.once('ready', r))
   const { conn: peer, rec } = connection(client, { socketType: 'XSUB' })
   await Promise.all([ready, rec.ready])
-  const message = once(conn, 'message')
+  const message = new Promise((r) => conn.once('message', r))
   peer.sendSubscribe(Buffer.from('news'), true)
   peer.send([Buffer.from('a'), Buffer.from('b')])
   await message
