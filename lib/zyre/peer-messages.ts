@@ -3,7 +3,7 @@
 import type { ZreMsg } from '../../codecs/generated/zre-msg.ts'
 import type { ZyreEvent } from './events.ts'
 import { ZyreError, ZyreErrorCode } from './errors.ts'
-import type { Peer, PresenceTimers } from './peer.ts'
+import { NO_HEADERS, type Peer, type PresenceTimers } from './peer.ts'
 import type { PeerMesh } from './peer-mesh.ts'
 
 export interface MessageContext {
@@ -49,8 +49,9 @@ export class PeerMessages {
     switch (msg.type) {
       case 'HELLO':
         peer.name = msg.name
-        // The decoded message is ours alone: its map becomes the peer's; the event gets a copy.
-        peer.headers = msg.headers
+        // The decoded message is ours alone: its map becomes the peer's (one shared empty map for
+        // the many peers that send none); the event gets a copy.
+        peer.headers = msg.headers.size === 0 ? NO_HEADERS : msg.headers
         peer.helloEndpoint = msg.endpoint
         peer.entered = true
         this.ctx.emit({ type: 'ENTER', peer: peer.id, name: peer.name, headers: new Map(peer.headers), address: msg.endpoint })

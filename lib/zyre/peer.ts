@@ -13,7 +13,7 @@ export interface PresenceTimers {
   expiredTimeout: number
 }
 
-const NO_HEADERS: ReadonlyMap<string, string> = new Map()
+export const NO_HEADERS: ReadonlyMap<string, string> = new Map()
 
 export class Peer {
   readonly id: string
