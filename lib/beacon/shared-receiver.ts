@@ -66,9 +66,9 @@ function open(port: number): Entry {
   const socket = dgram.createSocket({ type: 'udp4', reuseAddr: true })
   const subscribers = new Set<Subscriber>()
   socket.on('message', (msg, rinfo) => {
-    // Every beacon gets the datagram even if one of them throws; the first error is rethrown
-    // afterwards, as a listener's error would have been from a socket of its own.
-    // Every beacon reads the same buffer: a beacon copies what it hands on (see Beacon).
+    // Every beacon gets the datagram, the same buffer (a beacon copies what it hands on, see
+    // Beacon), even if one of them throws; the first error is rethrown afterwards, as a
+    // listener's error would have been from a socket of its own.
     let failure: { err: unknown } | undefined
     for (const s of subscribers) {
       try {

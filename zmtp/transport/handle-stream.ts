@@ -54,9 +54,7 @@ export class HandleStream implements ByteStream {
   /** Bytes of writes the kernel has not completed. */
   private pendingBytes = 0
   private drainListener: (() => void) | undefined
-  /** The first close listener, and any more: most streams have one or two. */
-  private closeListener: CloseListener | undefined
-  private moreCloseListeners: CloseListener[] | undefined
+  private closeListeners: CloseListener[] = []
   private error: Error | undefined
 
   constructor(
@@ -87,8 +85,7 @@ export class HandleStream implements ByteStream {
   }
 
   onClose(listener: CloseListener): void {
-    if (this.closeListener === undefined) this.closeListener = listener
-    else (this.moreCloseListeners ??= []).push(listener)
+    this.closeListeners.push(listener)
   }
 
   write(buf: Buffer): void {
@@ -233,12 +230,9 @@ export class HandleStream implements ByteStream {
 
   /** @internal The handle is closed: tells the close listeners, each once. */
   handleClosed(): void {
-    const first = this.closeListener
-    const more = this.moreCloseListeners
-    this.closeListener = undefined
-    this.moreCloseListeners = undefined
-    first?.(this.error)
-    if (more !== undefined) for (const l of more) l(this.error)
+    const listeners = this.closeListeners
+    this.closeListeners = []
+    for (const l of listeners) l(this.error)
   }
 }
 
