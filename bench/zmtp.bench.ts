@@ -3,6 +3,7 @@
 // Prints msg/s and MB/s for PUSH/PULL and DEALER->ROUTER (the median of three alternating rounds
 // per stack: one 64 KiB round on this 2-core machine varies by up to 2x), REQ/REP round-trip
 // p50/p99, ratios, and below the table what a plain net.Socket pair with Node's default reads moves.
+import { readFileSync } from 'node:fs'
 import * as os from 'node:os'
 import * as zmq from 'zeromq'
 import { loadZmtp } from './built.ts'
@@ -73,7 +74,16 @@ await throughputRow('DEALER->ROUTER 16 B', (s) => dealerRouter(s, 16, Math.round
 const header = ['benchmark', oursStack.name, zmqStack.name, 'ratio']
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
 const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`
-console.log(`${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, Node ${process.version}, ${os.platform()} ${os.release()}`)
+// The kernel's TCP congestion control shapes the 4 KiB and 64 KiB rows on loopback: under BBR a
+// connection is paced at the rate it has measured, see docs/zmtp-wire.md.
+const congestion = (() => {
+  try {
+    return readFileSync('/proc/sys/net/ipv4/tcp_congestion_control', 'utf8').trim()
+  } catch {
+    return 'unknown'
+  }
+})()
+console.log(`${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, Node ${process.version}, ${os.platform()} ${os.release()}, TCP congestion control ${congestion}`)
 console.log(line(header))
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`)
 for (const r of rows) console.log(line(r))
