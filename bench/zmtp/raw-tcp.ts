@@ -1,7 +1,7 @@
 // A reference for large messages: plain net.Socket to net.Socket on loopback in this process, no
 // framing, received chunks dropped, one write per message, read as Node does by default (a fresh
 // 64 KiB buffer per read through 'data' events). Our connections read into one large shared
-// buffer and write several queued messages at once (zmtp/transport/shared-reads.ts,
+// buffer and write several queued messages at once (zmtp/transport/read-buffers.ts,
 // stream-writer.ts), which is how they pass this figure.
 import * as net from 'node:net'
 
