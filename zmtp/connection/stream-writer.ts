@@ -49,10 +49,7 @@ export class StreamWriter extends WriteBatcher implements TurnEndTask {
   send(frames: readonly Buffer[]): boolean {
     this.addMessage(frames)
     if (this.copiedBytes >= FLUSH_COPIED_AT || this.pendingBytes >= FLUSH_AT) this.flush()
-    else if (!this.flushScheduled) {
-      this.flushScheduled = true
-      runAtTurnEnd(this)
-    }
+    else this.scheduleFlush()
     if (this.bufferedAmount > this.hwm) {
       this.needDrain = true
       // The stream's drain only matters from now on; most connections never get here.
