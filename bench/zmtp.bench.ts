@@ -1,27 +1,21 @@
 // ZMTP benchmark: our pure-TypeScript sockets against zeromq.js (libzmq) in the same run, same
-// harness, loopback TCP, `await send()` per message, sender and receiver in this process.
+// harness, loopback TCP, `await send()` per message, sender and receiver in this process (and the
+// PUSH/PULL rows again with the receiver in a worker thread, zmtp/cross-thread.ts).
 // Prints msg/s and MB/s for PUSH/PULL and DEALER->ROUTER (the median of three alternating rounds
 // per stack: one 64 KiB round on this 2-core machine varies by up to 2x), REQ/REP round-trip
 // p50/p99, ratios, and below the table what a plain net.Socket pair with Node's default reads moves.
 import { readFileSync } from 'node:fs'
 import * as os from 'node:os'
-import * as zmq from 'zeromq'
-import { loadZmtp } from './built.ts'
-import { dealerRouter, pushPull, reqRep, type BenchSocket, type Stack, type Throughput } from './zmtp/harness.ts'
+import { pushPullAcrossThreads } from './zmtp/cross-thread.ts'
+import { dealerRouter, pushPull, reqRep, type Throughput } from './zmtp/harness.ts'
 import { rawTcp } from './zmtp/raw-tcp.ts'
+import { loadStack, type NamedStack } from './zmtp/stacks.ts'
 
-const ours = await loadZmtp()
 const quick = process.argv.includes('--quick')
 const scale = quick ? 0.1 : 1
 
-const oursStack: Stack = {
-  name: 'zyre-ts',
-  make: (type) => new (ours as unknown as Record<string, new (o: object) => BenchSocket>)[type]!({ linger: 0 }),
-}
-const zmqStack: Stack = {
-  name: 'zeromq.js',
-  make: (type) => new (zmq as unknown as Record<string, new (o: object) => BenchSocket>)[type]!({ linger: 0 }),
-}
+const oursStack = await loadStack('zyre-ts')
+const zmqStack = await loadStack('zeromq.js')
 
 const rows: string[][] = []
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
@@ -34,7 +28,7 @@ function median(xs: Throughput[]): Throughput {
   return sorted[(sorted.length - 1) >> 1]!
 }
 
-async function throughputRow(label: string, run: (s: Stack) => Promise<Throughput>): Promise<void> {
+async function throughputRow(label: string, run: (s: NamedStack) => Promise<Throughput>): Promise<void> {
   const ourRuns: Throughput[] = []
   const zmqRuns: Throughput[] = []
   for (let i = 0; i < ROUNDS; i++) {
@@ -63,6 +57,10 @@ for (const [label, size, count] of sizes) {
 // Reference for the 64 KiB row, measured right after it: a plain net.Socket pair as Node reads by
 // default (a fresh 64 KiB buffer per read, 'data' events), no ZMTP.
 const rawMb = await rawTcp(65536, Math.round(10_000 * scale))
+// The same PUSH->PULL rows with the receiver in a worker thread: a thread per side for both stacks.
+for (const [label, size, count] of sizes) {
+  await throughputRow(`PUSH->PULL ${label}, receiver in a worker`, (s) => pushPullAcrossThreads(s.name, size, Math.round(count * scale)))
+}
 await throughputRow('DEALER->ROUTER 16 B', (s) => dealerRouter(s, 16, Math.round(200_000 * scale)))
 {
   const n = Math.round(10_000 * scale)
