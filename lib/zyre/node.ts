@@ -196,7 +196,9 @@ export class ZyreNode {
     this.requireRunning()
     const peer = this.mesh.get(peerId.toUpperCase())
     if (!peer) return Promise.reject(new ZyreError(ZyreErrorCode.UNKNOWN_PEER, `no peer ${peerId}`, { peer: peerId }))
-    return this.mesh.send(peer, { type: 'WHISPER', content: nonEmpty(content) })
+    // Resolves once the message is queued and the peer's queue is under half its bound: an awaiting
+    // caller is paced by the peer. shout() does not wait, so that one slow peer cannot hold a group.
+    return this.mesh.send(peer, { type: 'WHISPER', content: nonEmpty(content) }).then(() => peer.paced())
   }
 
   shout(group: string, content: Buffer[]): Promise<void> {

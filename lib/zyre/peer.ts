@@ -33,6 +33,8 @@ export class Peer {
   /** The application was told ENTER (so EXIT may be told too). */
   entered = false
   private dealer: DealerLike | undefined
+  /** whisper() waits while this many messages or more are queued for the peer: half the bound. */
+  private paceMark = 1
   private sentSequence = 0
   private wantSequence = 0
   evasiveAt = 0
@@ -58,7 +60,17 @@ export class Peer {
     dealer.connect(endpoint)
     this.dealer = dealer
     this.endpoint = endpoint
+    this.paceMark = Math.max(1, queueSize >> 1)
     this.sentSequence = 0
+  }
+
+  /**
+   * Waits while half the peer's send queue or more is still waiting for the connection: a caller
+   * that awaits each whisper is paced by the network instead of filling the queue (a full queue
+   * cuts the peer off). Resolves at once when the queue is short or the link is down.
+   */
+  paced(): Promise<void> {
+    return this.dealer?.sendQueueBelow?.(this.paceMark) ?? Promise.resolve()
   }
 
   disconnect(): void {

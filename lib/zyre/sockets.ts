@@ -4,6 +4,9 @@ export interface DealerLike {
   connect(endpoint: string): void
   send(frames: Buffer[]): Promise<void>
   close(): void
+  /** Resolves once fewer than `below` messages wait for the connection (or the socket closed).
+   *  Optional: without it, whisper() does not wait (zeromq.js has no such call). */
+  sendQueueBelow?(below: number): Promise<void>
 }
 
 export interface RouterLike {

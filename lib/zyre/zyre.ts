@@ -87,10 +87,16 @@ export class Zyre extends EventEmitter<EventMap> {
     this.node.leave(group)
   }
 
+  /**
+   * Sends one message to one peer. Resolves once it is queued and the peer's queue is under half
+   * of peerQueueSize: a caller awaiting each whisper is paced by the peer. Rejects with
+   * ZYRE_UNKNOWN_PEER, ZYRE_PEER_UNREACHABLE (cut off) or ZYRE_QUEUE_FULL.
+   */
   whisper(peer: string, ...frames: Frame[]): Promise<void> {
     return this.node.whisper(peer, frames.map(toBuffer))
   }
 
+  /** Sends one message to every peer in `group`; resolves once queued to each (never waits for one slow peer). */
   shout(group: string, ...frames: Frame[]): Promise<void> {
     return this.node.shout(group, frames.map(toBuffer))
   }

@@ -10,7 +10,7 @@ export interface PipeOwner {
   readonly sendHighWaterMark: number
   readonly receiveHighWaterMark: number
   readonly immediate: boolean
-  /** A blocked pipe has room again (drain, handshake done): retry a waiting send. */
+  /** A pipe has room again or its queue shrank (drain, handshake done): retry a waiting send. */
   pipeWritable(pipe: Pipe): void
 }
 
@@ -98,12 +98,13 @@ export class Pipe {
     const c = this.connection
     if (c === undefined) return
     const hwm = this.owner.sendHighWaterMark
-    const wasFull = hwm > 0 && this.out.length >= hwm
+    const before = this.out.length
+    const wasFull = hwm > 0 && before >= hwm
     let m: Buffer[] | undefined
     while (!this.blocked && (m = this.out.shift()) !== undefined) {
       if (!c.send(m)) this.blocked = true
     }
-    if (wasFull || !this.blocked) this.owner.pipeWritable(this)
+    if (wasFull || !this.blocked || this.out.length < before) this.owner.pipeWritable(this)
   }
 
   /** Move everything queued into the connection regardless of its mark (close with linger). */

@@ -22,6 +22,7 @@ import { Observer, type SocketEvent } from './observer.ts'
 import { defaultOptions, socketOptionNames, type SocketOptions } from './options.ts'
 import type { Pipe, PipeOwner } from './pipe.ts'
 import type { PipeEvents } from './connections.ts'
+import { QueueWatch } from './queue-watch.ts'
 import { Waiter } from './waiter.ts'
 import type { SocketTypeName } from './wire.ts'
 
@@ -90,6 +91,7 @@ export abstract class Socket implements PipeOwner {
 
   private readonly sendWaiter = new Waiter<void, Buffer[]>('Send')
   private readonly receiveWaiter = new Waiter<Buffer[]>('Receive')
+  private readonly queueWatch = new QueueWatch()
   private _closed = false
 
   /** What the socket's pipes report, routed to the socket: one object per socket, no closures. */
@@ -183,6 +185,7 @@ export abstract class Socket implements PipeOwner {
   private removePipe(pipe: Pipe): void {
     pipe.terminated = true
     pipe.dropQueued()
+    if (this.queueWatch.active) this.queueWatch.check(this.queuedSends)
     const i = this.pipes.indexOf(pipe)
     if (i >= 0) {
       this.pipes.splice(i, 1)
@@ -215,8 +218,29 @@ export abstract class Socket implements PipeOwner {
     return this.sendWaiter.wait(this.sendTimeout, frames)
   }
 
-  /** @internal A pipe got room (drain, handshake, new peer): retry a waiting send. */
+  /**
+   * Messages send() accepted that still wait in this socket's queues for a connection to take
+   * them: queued while connecting, or held back while a connection's writes are backed up.
+   * Not in zeromq.js.
+   */
+  get queuedSends(): number {
+    let n = 0
+    for (let i = 0; i < this.pipes.length; i++) n += this.pipes[i]!.pendingOut
+    return n
+  }
+
+  /**
+   * Resolves once fewer than `below` messages are in queuedSends (at once if that is already so),
+   * or when the socket closes. Back-pressure for senders with sendTimeout 0. Not in zeromq.js.
+   */
+  sendQueueBelow(below: number): Promise<void> {
+    if (this._closed || this.queuedSends < below) return RESOLVED
+    return this.queueWatch.wait(below)
+  }
+
+  /** @internal A pipe got room or its queue shrank (drain, handshake, new peer): retry a waiting send. */
   pipeWritable(_pipe: Pipe): void {
+    if (this.queueWatch.active) this.queueWatch.check(this.queuedSends)
     const frames = this.sendWaiter.data
     if (frames === undefined) return
     let ok: boolean
@@ -311,6 +335,7 @@ export abstract class Socket implements PipeOwner {
       this.sendWaiter.reject(err)
       this.receiveWaiter.reject(err)
     }
+    this.queueWatch.releaseAll()
     this.endpoints.close(this.pipes)
   }
 

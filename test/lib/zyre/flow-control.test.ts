@@ -1,54 +1,64 @@
-// Flow control: a peer that stops reading fills its bounded send queue; the node then cuts off
+// Flow control. A peer that stops reading fills its bounded send queue; the node then cuts off
 // that peer alone (a QUEUE_FULL warning, later sends fail with a typed error) while another peer
-// keeps receiving everything.
-import t from 'tap'
+// keeps receiving everything. A caller that awaits each whisper is paced instead: whisper()
+// resolves once the peer's queue is under half its bound, so a reading peer is never cut off,
+// and a peer that reads nothing holds the caller until it expires.
+import t, { type Test } from 'tap'
 import * as zmq from 'zeromq'
-import { Zyre, ZyreError } from '../../../lib/index.ts'
+import { Zyre, ZyreError, type ZyreOptions } from '../../../lib/index.ts'
 import { encode } from '../../../codecs/generated/zre-msg.ts'
 import { EventLog } from '../../helpers/zyre-events.ts'
 import { binaryId } from '../../helpers/zeromq-js-sockets.ts'
 
 const PORT = 47241
 
-t.test('a full send queue disconnects only the slow peer', async (t) => {
-  const zyre = new Zyre({ name: 'sender', interface: 'lo', port: PORT, interval: 100, evasiveTimeout: 5000, expiredTimeout: 20000, peerQueueSize: 4 })
+const base: ZyreOptions = { interface: 'lo', port: PORT, interval: 100, evasiveTimeout: 5000, expiredTimeout: 20000 }
+
+async function node(t: Test, options: ZyreOptions): Promise<{ zyre: Zyre; log: EventLog; warnings: ZyreError[] }> {
+  const zyre = new Zyre({ ...base, ...options })
   const log = new EventLog(zyre)
   const warnings: ZyreError[] = []
   zyre.on('warning', (w) => warnings.push(w))
   await zyre.start()
   t.teardown(() => zyre.stop())
+  return { zyre, log, warnings }
+}
 
-  const fast = new Zyre({ name: 'fast', interface: 'lo', port: PORT, interval: 100, evasiveTimeout: 5000, expiredTimeout: 20000 })
-  const fastLog = new EventLog(fast)
-  await fast.start()
-  t.teardown(() => fast.stop())
-
-  // The slow peer: a libzmq ROUTER that holds one message and is never read, so TCP backs up.
-  const slowUuid = Buffer.from('5105105105105105105105105105105a', 'hex')
-  const slowId = slowUuid.toString('hex').toUpperCase()
-  const slowRouter = new zmq.Router({ receiveHighWaterMark: 1, linger: 0 })
-  await slowRouter.bind('tcp://127.0.0.1:0')
-  const slowDealer = new zmq.Dealer({ routingId: binaryId(Buffer.concat([Buffer.from([1]), slowUuid])), linger: 0 })
-  slowDealer.connect(zyre.endpoint)
+/** A peer that says HELLO to `zyre` and then reads nothing: a libzmq ROUTER that holds one message. */
+async function stuckPeer(t: Test, zyre: Zyre, log: EventLog, uuidHex: string): Promise<string> {
+  const uuid = Buffer.from(uuidHex, 'hex')
+  const router = new zmq.Router({ receiveHighWaterMark: 1, linger: 0 })
+  await router.bind('tcp://127.0.0.1:0')
+  const dealer = new zmq.Dealer({ routingId: binaryId(Buffer.concat([Buffer.from([1]), uuid])), linger: 0 })
+  dealer.connect(zyre.endpoint)
   t.teardown(() => {
-    slowDealer.close()
-    slowRouter.close()
+    dealer.close()
+    router.close()
   })
-  await slowDealer.send(encode({ type: 'HELLO', sequence: 1, endpoint: slowRouter.lastEndpoint!, groups: [], status: 0, name: 'slow', headers: new Map() }))
-  await log.wait('ENTER', (e) => e.peer === slowId)
+  await dealer.send(encode({ type: 'HELLO', sequence: 1, endpoint: router.lastEndpoint!, groups: [], status: 0, name: 'stuck', headers: new Map() }))
+  const id = uuid.toString('hex').toUpperCase()
+  await log.wait('ENTER', (e) => e.peer === id)
+  return id
+}
+
+t.test('a full send queue disconnects only the slow peer', async (t) => {
+  const { zyre, log, warnings } = await node(t, { name: 'sender', peerQueueSize: 4 })
+  const { zyre: fast, log: fastLog } = await node(t, { name: 'fast' })
+  const slowId = await stuckPeer(t, zyre, log, '5105105105105105105105105105105a')
   await log.wait('ENTER', (e) => e.peer === fast.uuid)
 
+  // Whispers not awaited one by one: nothing paces them, the queue fills.
   const chunk = Buffer.alloc(1 << 20, 1)
-  let rejected: unknown
-  let sent = 0
-  for (; sent < 1000 && rejected === undefined; sent++) {
-    await zyre.whisper(slowId, chunk).catch((err: unknown) => (rejected = err))
-  }
-  t.ok(rejected instanceof ZyreError, `a send failed after ${sent} MiB`)
-  t.equal((rejected as ZyreError).code, 'ZYRE_QUEUE_FULL')
-  t.ok(sent < 1000, 'the queue filled up long before 1000 messages')
+  const outcomes: Promise<unknown>[] = []
+  for (let i = 0; i < 1000; i++) outcomes.push(zyre.whisper(slowId, chunk).then(() => 'sent', (err: unknown) => err))
+  const results = await Promise.all(outcomes)
+  const firstFailure = results.findIndex((r) => r !== 'sent')
+  t.ok(firstFailure > 0 && firstFailure < 100, `the queue filled after ${firstFailure} MiB`)
+  t.ok(results[firstFailure] instanceof ZyreError)
+  t.equal((results[firstFailure] as ZyreError).code, 'ZYRE_QUEUE_FULL')
+  t.ok(results.slice(firstFailure + 1).every((r) => (r as ZyreError).code === 'ZYRE_PEER_UNREACHABLE'), 'every later send fails with a typed error')
   t.ok(warnings.some((w) => w.code === 'ZYRE_QUEUE_FULL' && w.peer === slowId), 'reported as a warning naming the peer')
-  await t.rejects(zyre.whisper(slowId, 'more'), { code: 'ZYRE_PEER_UNREACHABLE' }, 'later sends fail with a typed error')
+  await t.rejects(zyre.whisper(slowId, 'more'), { code: 'ZYRE_PEER_UNREACHABLE' }, 'so do sends after that')
 
   // The other peer is unaffected (paced: its own queue holds only 4 messages too).
   for (let i = 0; i < 20; i++) {
@@ -56,4 +66,33 @@ t.test('a full send queue disconnects only the slow peer', async (t) => {
     await fastLog.count('WHISPER', i + 1)
   }
   t.same(fastLog.of('WHISPER').map((e) => String(e.content[0])), Array.from({ length: 20 }, (_, i) => String(i)))
+})
+
+t.test('awaited whispers are paced by a peer that reads: nothing is lost, nobody is cut off', async (t) => {
+  const { zyre, log, warnings } = await node(t, { name: 'pacer', peerQueueSize: 4 })
+  const { zyre: reader, log: readerLog } = await node(t, { name: 'reader' })
+  await log.wait('ENTER', (e) => e.peer === reader.uuid)
+  // 200 × 256 KiB: far more than the connection's write buffer plus a 4-message queue. Before
+  // whisper() paced its caller, this loop never let the connection write and met the bound.
+  const chunk = Buffer.alloc(256 * 1024, 2)
+  for (let i = 0; i < 200; i++) await zyre.whisper(reader.uuid, chunk, String(i))
+  await readerLog.count('WHISPER', 200, 20000)
+  t.same(readerLog.of('WHISPER').map((e) => String(e.content[1])), Array.from({ length: 200 }, (_, i) => String(i)), 'all 200 in order')
+  t.ok(readerLog.of('WHISPER').every((e) => e.content[0]!.length === chunk.length))
+  t.same(warnings, [], 'no queue overflow')
+  t.equal(log.of('EXIT').length, 0)
+})
+
+t.test('an awaited whisper to a peer that reads nothing waits until that peer expires', async (t) => {
+  const { zyre, log } = await node(t, { name: 'waiter', peerQueueSize: 4, evasiveTimeout: 200, expiredTimeout: 1000 })
+  const stuckId = await stuckPeer(t, zyre, log, '5105105105105105105105105105105b')
+  const chunk = Buffer.alloc(1 << 20, 3)
+  let sent = 0
+  let failure: unknown
+  for (; sent < 100 && failure === undefined; sent++) {
+    await zyre.whisper(stuckId, chunk).catch((err: unknown) => (failure = err))
+  }
+  t.equal((failure as ZyreError | undefined)?.code, 'ZYRE_UNKNOWN_PEER', `after ${sent} whispers the peer is gone`)
+  t.ok(sent < 100, 'the caller was held, not the queue overflowed')
+  t.equal(log.of('EXIT', stuckId).length, 1, 'the peer expired (EXIT) while the caller waited')
 })

@@ -96,6 +96,70 @@ t.test('a blocking sender against a peer that does not read: waits, then EAGAIN;
   t.pass(`all ${sent} messages received in order`)
 })
 
+t.test('queuedSends counts what waits for a connection; sendQueueBelow waits for the peer to read', async (t) => {
+  const port = await freePort()
+  const ep = `tcp://127.0.0.1:${port}`
+  const d = new Dealer({ linger: 0, sendHighWaterMark: 8, sendTimeout: 0, reconnectInterval: 20 })
+  t.teardown(() => d.close())
+  d.connect(ep)
+  // Queued to a peer that is not there yet.
+  for (let i = 0; i < 3; i++) await d.send(`early ${i}`)
+  t.equal(d.queuedSends, 3, 'three messages wait for the connection')
+  await d.sendQueueBelow(4) // already below: resolves at once
+
+  const r = new Router({ linger: 0, receiveHighWaterMark: 4 })
+  t.teardown(() => r.close())
+  await bindRetry(r, ep)
+  await nextEvent(d, 'handshake')
+  await waitFor(() => d.queuedSends === 0)
+  t.pass('handed to the connection once it is up')
+
+  // A peer that does not read: the connection backs up, then the queue fills to the mark.
+  const payload = Buffer.alloc(64 * 1024)
+  let sent = 3
+  for (; sent < 5000; sent++) {
+    try {
+      await d.send([payload, Buffer.from(String(sent))])
+    } catch (e) {
+      t.equal((e as { code: string }).code, 'EAGAIN', `the queue filled after ${sent} messages`)
+      break
+    }
+  }
+  t.equal(d.queuedSends, 8, 'the whole high-water mark waits')
+  let below = false
+  const waiting = d.sendQueueBelow(4).then(() => (below = true))
+  await sleep(50)
+  t.equal(below, false, 'sendQueueBelow waits while the peer reads nothing')
+
+  // The peer reads: the queue drains and the wait ends with fewer than 4 messages queued.
+  r.receiveTimeout = 2000
+  let queuedWhenReleased = -1
+  void waiting.then(() => (queuedWhenReleased = d.queuedSends))
+  for (let i = 0; i < sent; i++) {
+    const m = await r.receive()
+    const want = i < 3 ? `early ${i}` : String(i)
+    if (m[m.length - 1]!.toString() !== want) {
+      t.fail(`message ${i} out of order or lost`)
+      break
+    }
+  }
+  await waiting
+  t.ok(queuedWhenReleased >= 0 && queuedWhenReleased < 4, `released with ${queuedWhenReleased} queued`)
+  t.equal(d.queuedSends, 0)
+})
+
+t.test('close() releases whoever waits in sendQueueBelow', async (t) => {
+  const d = new Dealer({ linger: 0, sendHighWaterMark: 4, sendTimeout: 0 })
+  d.connect(`tcp://127.0.0.1:${await freePort()}`)
+  for (let i = 0; i < 4; i++) await d.send(String(i))
+  const waiting = d.sendQueueBelow(1)
+  d.close()
+  await waiting
+  t.pass('released on close')
+  await d.sendQueueBelow(1)
+  t.pass('a closed socket never waits')
+})
+
 t.test('reconnect: peer killed and restarted on the same port, messages flow again', async (t) => {
   const port = await freePort()
   const ep = `tcp://127.0.0.1:${port}`
