@@ -35,21 +35,9 @@ z.on('event', (e) => {
 })
 z.on('warning', (w) => out({ ev: 'warning', code: w.code, message: w.message }))
 
-/** Whispers n numbered messages, waiting briefly whenever the peer's send queue is full. */
-async function burst(peer: string, n: number): Promise<number> {
-  let retries = 0
-  for (let i = 1; i <= n; i++) {
-    for (;;) {
-      try {
-        await z.whisper(peer, `burst-${i}`)
-        break
-      } catch (err) {
-        if (code(err) !== 'ZYRE_QUEUE_FULL' || ++retries > 100_000) throw err
-        await new Promise((r) => setTimeout(r, 5))
-      }
-    }
-  }
-  return retries
+/** Whispers n numbered messages, each awaited: whisper() paces the caller by the peer's queue. */
+async function burst(peer: string, n: number): Promise<void> {
+  for (let i = 1; i <= n; i++) await z.whisper(peer, `burst-${i}`)
 }
 
 function reply(c: Command): object {
@@ -76,7 +64,7 @@ for await (const line of createInterface({ input: process.stdin })) {
       case 'leave': z.leave(c.group!); break
       case 'shout': await z.shout(c.group!, ...frames(c)); break
       case 'whisper': await z.whisper(c.peer!, ...frames(c)); break
-      case 'burst': out({ ev: 'burstdone', n: c.n, retries: await burst(c.peer!, c.n!) }); break
+      case 'burst': await burst(c.peer!, c.n!); out({ ev: 'burstdone', n: c.n }); break
       case 'burstcount': out({ ev: 'burstcount', n: burstRx }); break
       case 'query': out(reply(c)); break
       case 'stop': await z.stop(); out({ ev: 'stopped' }); break
