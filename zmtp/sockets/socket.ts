@@ -91,7 +91,8 @@ export abstract class Socket implements PipeOwner {
 
   private readonly sendWaiter = new Waiter<void, Buffer[]>('Send')
   private readonly receiveWaiter = new Waiter<Buffer[]>('Receive')
-  private readonly queueWatch = new QueueWatch()
+  /** Made by the first sendQueueBelow() that has to wait. */
+  private queueWatch: QueueWatch | undefined
   private _closed = false
 
   /** What the socket's pipes report, routed to the socket: one object per socket, no closures. */
@@ -185,7 +186,7 @@ export abstract class Socket implements PipeOwner {
   private removePipe(pipe: Pipe): void {
     pipe.terminated = true
     pipe.dropQueued()
-    if (this.queueWatch.active) this.queueWatch.check(this.queuedSends)
+    if (this.queueWatch?.active) this.queueWatch.check(this.queuedSends)
     const i = this.pipes.indexOf(pipe)
     if (i >= 0) {
       this.pipes.splice(i, 1)
@@ -235,12 +236,12 @@ export abstract class Socket implements PipeOwner {
    */
   sendQueueBelow(below: number): Promise<void> {
     if (this._closed || this.queuedSends < below) return RESOLVED
-    return this.queueWatch.wait(below)
+    return (this.queueWatch ??= new QueueWatch()).wait(below)
   }
 
   /** @internal A pipe got room or its queue shrank (drain, handshake, new peer): retry a waiting send. */
   pipeWritable(_pipe: Pipe): void {
-    if (this.queueWatch.active) this.queueWatch.check(this.queuedSends)
+    if (this.queueWatch?.active) this.queueWatch.check(this.queuedSends)
     const frames = this.sendWaiter.data
     if (frames === undefined) return
     let ok: boolean
@@ -335,7 +336,7 @@ export abstract class Socket implements PipeOwner {
       this.sendWaiter.reject(err)
       this.receiveWaiter.reject(err)
     }
-    this.queueWatch.releaseAll()
+    this.queueWatch?.releaseAll()
     this.endpoints.close(this.pipes)
   }
 
