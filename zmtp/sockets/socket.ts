@@ -235,6 +235,7 @@ export abstract class Socket implements PipeOwner {
    * or when the socket closes. Back-pressure for senders with sendTimeout 0. Not in zeromq.js.
    */
   sendQueueBelow(below: number): Promise<void> {
+    if (!(below >= 1)) return Promise.reject(new ZmtpError(ZmtpErrorCode.EINVAL, `sendQueueBelow needs a mark of at least 1, got ${below}`))
     if (this._closed || this.queuedSends < below) return RESOLVED
     return (this.queueWatch ??= new QueueWatch()).wait(below)
   }

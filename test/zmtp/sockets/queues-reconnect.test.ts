@@ -158,6 +158,7 @@ t.test('close() releases whoever waits in sendQueueBelow', async (t) => {
   t.pass('released on close')
   await d.sendQueueBelow(1)
   t.pass('a closed socket never waits')
+  await t.rejects(d.sendQueueBelow(0), { code: 'EINVAL' }, 'a mark below 1 could never be reached')
 })
 
 t.test('reconnect: peer killed and restarted on the same port, messages flow again', async (t) => {
