@@ -16,6 +16,7 @@ import type { Peer } from './peer.ts'
 import { PeerMesh } from './peer-mesh.ts'
 import { PeerMessages } from './peer-messages.ts'
 import { Inbox } from './inbox.ts'
+import { paceShout } from './shout-pacing.ts'
 import type { SocketFactory } from './sockets.ts'
 
 const trace = debuglog('zyre')
@@ -197,7 +198,7 @@ export class ZyreNode {
     const peer = this.mesh.get(peerId.toUpperCase())
     if (!peer) return Promise.reject(new ZyreError(ZyreErrorCode.UNKNOWN_PEER, `no peer ${peerId}`, { peer: peerId }))
     // Resolves once the message is queued and the peer's queue is under half its bound: an awaiting
-    // caller is paced by the peer. shout() does not wait, so that one slow peer cannot hold a group.
+    // caller is paced by the peer (shouts are paced too, see shout-pacing.ts).
     return this.mesh.send(peer, { type: 'WHISPER', content: nonEmpty(content) }).then(() => peer.paced())
   }
 
@@ -207,12 +208,15 @@ export class ZyreNode {
     const ids = this.mesh.directory.idsInGroup(group)
     if (ids.size === 0) return Promise.resolve()
     const sends: Promise<void>[] = []
+    const members: Peer[] = []
     for (const id of ids) {
       const peer = this.mesh.get(id)
+      if (!peer?.connected) continue
       // A slow or broken peer must not fail a shout to the others: its failure is reported apart.
-      if (peer?.connected) sends.push(this.mesh.send(peer, { type: 'SHOUT', group, content: nonEmpty(content) }).catch(() => undefined))
+      sends.push(this.mesh.send(peer, { type: 'SHOUT', group, content: nonEmpty(content) }).catch(() => undefined))
+      members.push(peer)
     }
-    return Promise.all(sends).then(() => undefined)
+    return Promise.all(sends).then(() => paceShout(members))
   }
 
   peerIds(): string[] {

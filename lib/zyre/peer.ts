@@ -35,6 +35,8 @@ export class Peer {
   private dealer: DealerLike | undefined
   /** whisper() waits while this many messages or more are queued for the peer: half the bound. */
   private paceMark = 1
+  /** A shout gave up waiting for this peer: shouts do not wait for it until its queue is short again. */
+  shoutsSkipWait = false
   private sentSequence = 0
   private wantSequence = 0
   evasiveAt = 0
@@ -71,6 +73,11 @@ export class Peer {
    */
   paced(): Promise<void> {
     return this.dealer?.sendQueueBelow?.(this.paceMark) ?? Promise.resolve()
+  }
+
+  /** Half the peer's send queue or more waits for the connection (paced() would wait). */
+  get backedUp(): boolean {
+    return (this.dealer?.queuedSends ?? 0) >= this.paceMark
   }
 
   disconnect(): void {

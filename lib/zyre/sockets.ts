@@ -4,8 +4,10 @@ export interface DealerLike {
   connect(endpoint: string): void
   send(frames: Buffer[]): Promise<void>
   close(): void
+  /** Messages that wait for the connection to take them. Optional, as the next one. */
+  readonly queuedSends?: number
   /** Resolves once fewer than `below` messages wait for the connection (or the socket closed).
-   *  Optional: without it, whisper() does not wait (zeromq.js has no such call). */
+   *  Optional: without it, whisper() and shout() do not wait (zeromq.js has no such call). */
   sendQueueBelow?(below: number): Promise<void>
 }
 

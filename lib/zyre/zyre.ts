@@ -96,7 +96,11 @@ export class Zyre extends EventEmitter<EventMap> {
     return this.node.whisper(peer, frames.map(toBuffer))
   }
 
-  /** Sends one message to every peer in `group`; resolves once queued to each (never waits for one slow peer). */
+  /**
+   * Sends one message to every peer in `group`. Resolves once it is queued to each and every
+   * member's queue is under half of peerQueueSize, waiting at most half a second for a member that
+   * stays backed up (shouts then go on without waiting for it; a full queue cuts it off alone).
+   */
   shout(group: string, ...frames: Frame[]): Promise<void> {
     return this.node.shout(group, frames.map(toBuffer))
   }

@@ -2,7 +2,9 @@
 // that peer alone (a QUEUE_FULL warning, later sends fail with a typed error) while another peer
 // keeps receiving everything. A caller that awaits each whisper is paced instead: whisper()
 // resolves once the peer's queue is under half its bound, so a reading peer is never cut off,
-// and a peer that reads nothing holds the caller until it expires.
+// and a peer that reads nothing holds the caller until it expires. Awaited shouts are paced by
+// the group's members too, but wait for a stuck member once only (SHOUT_WAIT_MS), which is then
+// cut off alone.
 import t, { type Test } from 'tap'
 import * as zmq from 'zeromq'
 import { Zyre, ZyreError, type ZyreOptions } from '../../../lib/index.ts'
@@ -25,7 +27,7 @@ async function node(t: Test, options: ZyreOptions): Promise<{ zyre: Zyre; log: E
 }
 
 /** A peer that says HELLO to `zyre` and then reads nothing: a libzmq ROUTER that holds one message. */
-async function stuckPeer(t: Test, zyre: Zyre, log: EventLog, uuidHex: string): Promise<string> {
+async function stuckPeer(t: Test, zyre: Zyre, log: EventLog, uuidHex: string, groups: string[] = []): Promise<string> {
   const uuid = Buffer.from(uuidHex, 'hex')
   const router = new zmq.Router({ receiveHighWaterMark: 1, linger: 0 })
   await router.bind('tcp://127.0.0.1:0')
@@ -35,7 +37,7 @@ async function stuckPeer(t: Test, zyre: Zyre, log: EventLog, uuidHex: string): P
     dealer.close()
     router.close()
   })
-  await dealer.send(encode({ type: 'HELLO', sequence: 1, endpoint: router.lastEndpoint!, groups: [], status: 0, name: 'stuck', headers: new Map() }))
+  await dealer.send(encode({ type: 'HELLO', sequence: 1, endpoint: router.lastEndpoint!, groups, status: groups.length, name: 'stuck', headers: new Map() }))
   const id = uuid.toString('hex').toUpperCase()
   await log.wait('ENTER', (e) => e.peer === id)
   return id
@@ -95,4 +97,31 @@ t.test('an awaited whisper to a peer that reads nothing waits until that peer ex
   t.equal((failure as ZyreError | undefined)?.code, 'ZYRE_UNKNOWN_PEER', `after ${sent} whispers the peer is gone`)
   t.ok(sent < 100, 'the caller was held, not the queue overflowed')
   t.equal(log.of('EXIT', stuckId).length, 1, 'the peer expired (EXIT) while the caller waited')
+})
+
+t.test('awaited shouts are paced by the members that read; a stuck member is waited for once, then cut off', async (t) => {
+  const { zyre, log, warnings } = await node(t, { name: 'shouter', peerQueueSize: 4 })
+  const readers = [await node(t, { name: 'reader-1' }), await node(t, { name: 'reader-2' })]
+  for (const r of readers) r.zyre.join('LOUD')
+  for (const r of readers) await log.wait('JOIN', (e) => e.peer === r.zyre.uuid && e.group === 'LOUD')
+  // 150 × 256 KiB to two in-process readers, each behind a 4-message queue.
+  const chunk = Buffer.alloc(256 * 1024, 4)
+  for (let i = 0; i < 150; i++) await zyre.shout('LOUD', chunk, String(i))
+  for (const r of readers) {
+    await r.log.count('SHOUT', 150, 20000)
+    t.same(r.log.of('SHOUT').map((e) => String(e.content[1])), Array.from({ length: 150 }, (_, i) => String(i)), `${r.zyre.name}: all 150 in order`)
+  }
+  t.same(warnings, [], 'no member was cut off')
+
+  // A member that reads nothing joins: the next awaited shouts wait for it once, then go on
+  // without it until its queue is full and it is cut off. The readers get every shout.
+  const stuckId = await stuckPeer(t, zyre, log, '5105105105105105105105105105105c', ['LOUD'])
+  t.ok(zyre.peersByGroup('LOUD').includes(stuckId))
+  for (let i = 150; i < 300; i++) await zyre.shout('LOUD', chunk, String(i))
+  t.ok(warnings.some((w) => w.code === 'ZYRE_QUEUE_FULL' && w.peer === stuckId), 'the stuck member was cut off')
+  t.notOk(warnings.some((w) => w.peer !== stuckId), 'nobody else was')
+  for (const r of readers) {
+    await r.log.count('SHOUT', 300, 20000)
+    t.same(r.log.of('SHOUT').map((e) => String(e.content[1])), Array.from({ length: 300 }, (_, i) => String(i)), `${r.zyre.name}: all 300 in order`)
+  }
 })
