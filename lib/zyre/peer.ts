@@ -68,8 +68,9 @@ export class Peer {
 
   /**
    * Waits while half the peer's send queue or more is still waiting for the connection: a caller
-   * that awaits each whisper is paced by the network instead of filling the queue (a full queue
-   * cuts the peer off). Resolves at once when the queue is short or the link is down.
+   * that awaits each whisper (or shout, shout-pacing.ts) is paced by the network instead of filling
+   * the queue (a full queue cuts the peer off). Resolves at once when the queue is short or the
+   * link is down.
    */
   paced(): Promise<void> {
     return this.dealer?.sendQueueBelow?.(this.paceMark) ?? Promise.resolve()
