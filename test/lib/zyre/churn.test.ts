@@ -6,19 +6,11 @@
 import t from 'tap'
 import { Zyre, type ZyreEvent } from '../../../lib/index.ts'
 import { sleep } from '../../helpers/zyre-events.ts'
+import { churnSeed, seededRandom } from '../../helpers/seeded-random.ts'
 
 const PORT = 47311
 const GROUPS = ['A', 'B', 'C']
 const CHURN_MS = 6000
-
-/** A small deterministic generator (LCG), so a failure can be replayed from its seed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
-    return s / 2 ** 32
-  }
-}
 
 /** One node and what its events showed, checked as they arrive. */
 class Watched {
@@ -67,10 +59,7 @@ class Watched {
 }
 
 t.test('random churn keeps every node consistent, and the survivors converge', async (t) => {
-  const seed = Number(process.env.CHURN_SEED ?? 20261123)
-  t.comment(`seed ${seed} (CHURN_SEED to replay)`)
-  const rnd = random(seed)
-  const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!
+  const { next: rnd, pick } = seededRandom(churnSeed(t, 20261123))
   const live = new Set<Watched>()
   const all: Watched[] = []
   t.teardown(() => Promise.all(all.map((w) => w.z.stop())))

@@ -7,6 +7,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import * as fs from 'node:fs'
 import * as Z from '../../../zmtp/index.ts'
+import { churnSeed, seededRandom } from '../../helpers/seeded-random.ts'
 
 type SocketClass = 'Router' | 'Dealer' | 'Push' | 'Pull' | 'Publisher' | 'Subscriber' | 'XPublisher' | 'XSubscriber' | 'Request' | 'Reply' | 'Pair'
 type AnySocket = InstanceType<(typeof Z)[SocketClass]>
@@ -19,14 +20,6 @@ const PAIRS: [SocketClass, SocketClass][] = [
 const EXPECTED = new Set(['EAGAIN', 'EHOSTUNREACH', 'EFSM', 'ETERM', 'ENOENT', 'EBUSY', 'EADDRINUSE', 'ENOTSUP'])
 const CHURN_MS = 4000
 
-function random(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
-    return s / 2 ** 32
-  }
-}
-
 /** Open handles by kind (TCP, Pipe, ...), as Node lists them. */
 function handleCounts(): Map<string, number> {
   const out = new Map<string, number>()
@@ -36,10 +29,7 @@ function handleCounts(): Map<string, number> {
 }
 
 t.test('random socket lifecycles: only typed errors, and nothing left open after close', async (t) => {
-  const seed = Number(process.env.CHURN_SEED ?? 20261123)
-  t.comment(`seed ${seed} (CHURN_SEED to replay)`)
-  const rnd = random(seed)
-  const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!
+  const { next: rnd, pick } = seededRandom(churnSeed(t, 20261123))
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zchurn-'))
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
   const before = handleCounts()
