@@ -17,6 +17,10 @@ export const ZmtpErrorCode = {
   HANDSHAKE_TIMEOUT: 'ZMTP_HANDSHAKE_TIMEOUT',
   HEARTBEAT_TIMEOUT: 'ZMTP_HEARTBEAT_TIMEOUT',
   AUTH_FAILED: 'ZMTP_AUTH_FAILED',
+  /** CURVE: a box that does not open with the keys it should. */
+  CRYPTOGRAPHIC: 'ZMTP_CRYPTOGRAPHIC',
+  /** CURVE: a nonce counter that did not increase. */
+  INVALID_SEQUENCE: 'ZMTP_INVALID_SEQUENCE',
   PEER_ERROR: 'ZMTP_PEER_ERROR',
   // socket API (errno-style, as zeromq.js)
   EAGAIN: 'EAGAIN',

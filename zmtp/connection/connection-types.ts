@@ -12,19 +12,35 @@ export interface PeerInfo {
   /** All READY/INITIATE properties, names lower-cased. */
   metadata: Map<string, Buffer>
   address: string
-  /** PLAIN username when we are the PLAIN server. */
+  /** PLAIN username when we are the PLAIN server; the client's public key (Z85) when we are the CURVE server. */
   userId?: string
+}
+
+/** What a CURVE server's check is told of a client that completed the handshake. */
+export interface CurveAuthRequest {
+  /** The client's long-term public key, 40 characters of Z85. */
+  publicKey: string
+  address: string
 }
 
 export interface ConnectionOptions {
   socketType: SocketTypeName
   routingId?: Buffer
-  mechanism: 'NULL' | 'PLAIN'
+  mechanism: 'NULL' | 'PLAIN' | 'CURVE'
   plainServer?: boolean
   plainUsername?: string
   plainPassword?: string
   /** PLAIN server only; without it every client is accepted (as libzmq without a ZAP handler). */
   authenticate?: (req: { username: string; password: string; address: string; routingId?: Buffer }) => boolean | Promise<boolean>
+  /** CURVE: we are the server (else the client). */
+  curveServer?: boolean
+  /** CURVE: our long-term key pair, raw 32-byte keys. */
+  curvePublicKey?: Buffer
+  curveSecretKey?: Buffer
+  /** CURVE client: the server's long-term public key. */
+  curveServerKey?: Buffer
+  /** CURVE server only; without it every client that completes the handshake is accepted. */
+  curveAuthenticate?: (req: CurveAuthRequest) => boolean | Promise<boolean>
   /** Bytes per whole message, -1 = unlimited. */
   maxMessageSize: number
   /** ms, 0 = none. */

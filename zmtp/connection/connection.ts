@@ -1,6 +1,7 @@
 // One ZMTP 3.x connection over an already connected stream: greeting (greeting-reader.ts),
-// NULL/PLAIN handshake and socket-type check (handshake.ts), framing both ways with per-tick
-// write batching (stream-writer.ts), input pausing (input-gate.ts), heartbeats (heartbeat.ts).
+// NULL/PLAIN/CURVE handshake and socket-type check (handshake.ts), framing both ways with per-tick
+// write batching (stream-writer.ts), CURVE's encryption of every frame after the handshake
+// (curve/message-codec.ts), input pausing (input-gate.ts), heartbeats (heartbeat.ts).
 // It never reconnects and knows nothing of routing: the socket layer above owns that.
 
 import { EventEmitter } from 'node:events'
@@ -10,6 +11,7 @@ import { ZmtpError } from '../errors.ts'
 import type { SocketTypeName } from '../socket-type.ts'
 import { FrameDecoder, type FrameSink } from '../codec/frame-decoder.ts'
 import { encodeGreeting } from '../codec/greeting.ts'
+import { FLAG_LONG } from '../codec/frame.ts'
 import { encodeCancel, encodeError, encodePing, encodePong, encodeSubscribe, decodeError, decodePing, decodePong, parseCommand } from '../codec/commands.ts'
 import type { ConnectionEvents, ConnectionHandler, ConnectionOptions, PeerInfo } from './connection-types.ts'
 import { GreetingReader } from './greeting-reader.ts'
@@ -20,6 +22,7 @@ import type { ByteStream } from '../transport/byte-stream.ts'
 import { SocketStream } from '../transport/socket-stream.ts'
 import { Heartbeat, type HeartbeatHost } from './heartbeat.ts'
 import { Handshake, type HandshakeHost } from './handshake.ts'
+import { CURVE_FLAG_COMMAND, CURVE_FLAG_MORE, type CurveMessageCodec } from '../curve/message-codec.ts'
 
 const log = debuglog('zyre')
 
@@ -58,6 +61,11 @@ export class Connection implements FrameSink, HeartbeatHost, HandshakeHost, Turn
   private inInput = false
   /** Chunks received; heartbeat timers compare it to detect liveness. */
   rx = 0
+  /** CURVE: every frame after the handshake goes through it. */
+  private curve: CurveMessageCodec | undefined
+  /** CURVE: frames of the message being received, and their bytes. */
+  private curveParts: Buffer[] | undefined
+  private curveBytes = 0
   /** Listeners, made with the first: the socket layer hears events through `handler` instead. */
   private emitter: EventEmitter | undefined
 
@@ -74,7 +82,12 @@ export class Connection implements FrameSink, HeartbeatHost, HandshakeHost, Turn
     this.options = options
     this.handler = handler
     this.isPubSide = options.socketType === 'PUB' || options.socketType === 'XPUB'
-    this.decoder = new FrameDecoder(this, { maxMessageSize: options.maxMessageSize })
+    // Under CURVE each frame arrives alone in a MESSAGE of its own, 33 bytes larger; the whole
+    // message's size is checked as its frames are opened.
+    const curve = options.mechanism === 'CURVE'
+    this.decoder = new FrameDecoder(this, {
+      maxMessageSize: curve && options.maxMessageSize >= 0 ? options.maxMessageSize + CURVE_OVERHEAD : options.maxMessageSize,
+    })
     const handshake = new Handshake(this, options)
     this.handshake = handshake
     this.writer = new StreamWriter(stream, options.writeHighWaterMark, this)
@@ -138,7 +151,9 @@ export class Connection implements FrameSink, HeartbeatHost, HandshakeHost, Turn
       if (this.state === State.Closing || this.state === State.Closed) return false
       throw new ZmtpError('EFSM', 'send() before the connection is ready')
     }
-    return this.writer.send(frames.length === 0 ? [EMPTY] : frames)
+    if (frames.length === 0) frames = [EMPTY]
+    if (this.curve !== undefined) return this.writer.sendEncoded(this.curve.encodeMessage(frames))
+    return this.writer.send(frames)
   }
 
   /** SUBSCRIBE/CANCEL command to 3.1 peers, 0x01/0x00-prefixed message to 3.0 peers. */
@@ -147,9 +162,15 @@ export class Connection implements FrameSink, HeartbeatHost, HandshakeHost, Turn
       if (this.state === State.Closing || this.state === State.Closed) return
       throw new ZmtpError('EFSM', 'sendSubscribe() before the connection is ready')
     }
-    if (this.use31) this.writer.addRaw(on ? encodeSubscribe(topic) : encodeCancel(topic))
+    if (this.use31) this.queueCommand(on ? encodeSubscribe(topic) : encodeCancel(topic))
+    else if (this.curve !== undefined) this.writer.addRaw(this.curve.encodeFrame(0, Buffer.concat([on ? ONE : ZERO, topic])))
     else this.writer.addMessage([Buffer.concat([on ? ONE : ZERO, topic])])
     this.writer.scheduleFlush()
+  }
+
+  /** A command frame after the handshake: as it is, or encrypted under CURVE. */
+  private queueCommand(frame: Buffer): void {
+    this.writer.addRaw(this.curve === undefined ? frame : this.curve.encodeCommand(commandBody(frame)))
   }
 
   /** Flushes what is queued, then ends the stream; 'close' follows once it is closed. */
@@ -215,12 +236,13 @@ export class Connection implements FrameSink, HeartbeatHost, HandshakeHost, Turn
 
   sendPing(): void {
     if (this.state !== State.Ready) return
-    this.writer.addRaw(encodePing(this.options.heartbeatTimeToLive / 100))
+    this.queueCommand(encodePing(this.options.heartbeatTimeToLive / 100))
     this.writer.scheduleFlush()
   }
 
-  handshakeDone(peer: PeerInfo): void {
+  handshakeDone(peer: PeerInfo, curve: CurveMessageCodec | undefined): void {
     if (this.state !== State.Handshake) return
+    this.curve = curve
     this.handshake!.stopTimer()
     this.handshake = undefined
     this.peerInfo = peer
@@ -263,6 +285,16 @@ export class Connection implements FrameSink, HeartbeatHost, HandshakeHost, Turn
       if (this.state === State.Handshake) throw new ZmtpError('ZMTP_UNEXPECTED_COMMAND', 'data message before the handshake completed')
       return
     }
+    if (this.curve !== undefined) {
+      // libzmq sends each MESSAGE as a data frame of its own.
+      for (let i = 0; i < frames.length && this.state === State.Ready; i++) this.onCurveMessage(frames[i]!)
+      return
+    }
+    this.deliver(frames)
+  }
+
+  /** A whole data message from the peer. */
+  private deliver(frames: Buffer[]): void {
     if (this.isPubSide && frames.length === 1) {
       const f = frames[0]!
       // ZMTP 3.0 subscriptions, still sent this way by many 3.1 peers (libzmq included)
@@ -276,6 +308,11 @@ export class Connection implements FrameSink, HeartbeatHost, HandshakeHost, Turn
   }
 
   onCommand(body: Buffer): void {
+    if (this.state === State.Ready && this.curve !== undefined) {
+      // Everything after a CURVE handshake is a MESSAGE, whichever kind of frame carries it.
+      this.onCurveMessage(body)
+      return
+    }
     const cmd = parseCommand(body)
     if (this.state === State.Handshake) {
       if (cmd.name === 'PING' || cmd.name === 'PONG') throw new ZmtpError('ZMTP_UNEXPECTED_COMMAND', `${cmd.name} during the handshake`)
@@ -283,31 +320,56 @@ export class Connection implements FrameSink, HeartbeatHost, HandshakeHost, Turn
       return
     }
     if (this.state !== State.Ready) return
-    switch (cmd.name) {
+    this.readyCommand(cmd.name, cmd.data)
+  }
+
+  /** Opens one CURVE MESSAGE: a command, or a frame of a data message (delivered when whole). */
+  private onCurveMessage(box: Buffer): void {
+    const { flags, body } = this.curve!.decode(box)
+    if ((flags & CURVE_FLAG_COMMAND) !== 0) {
+      const cmd = parseCommand(body)
+      this.readyCommand(cmd.name, cmd.data)
+      return
+    }
+    const parts = (this.curveParts ??= [])
+    parts.push(body)
+    this.curveBytes += body.length
+    const max = this.options.maxMessageSize
+    if (max >= 0 && this.curveBytes > max) throw new ZmtpError('ZMTP_MESSAGE_TOO_LARGE', `message over maxMessageSize (${max} bytes)`)
+    if (parts.length > CURVE_MAX_FRAMES) throw new ZmtpError('ZMTP_MESSAGE_TOO_LARGE', `message of more than ${CURVE_MAX_FRAMES} frames`)
+    if ((flags & CURVE_FLAG_MORE) !== 0) return
+    this.curveParts = undefined
+    this.curveBytes = 0
+    this.deliver(parts)
+  }
+
+  /** A command after the handshake. */
+  private readyCommand(name: string, data: Buffer): void {
+    switch (name) {
       case 'PING': {
-        const ping = decodePing(cmd.data)
-        this.writer.addRaw(encodePong(ping.context))
+        const ping = decodePing(data)
+        this.queueCommand(encodePong(ping.context))
         this.writer.scheduleFlush()
         if (ping.ttl > 0) (this.heartbeat ?? this.startHeartbeat()).peerTtl(ping.ttl * 100)
         return
       }
       case 'PONG':
-        decodePong(cmd.data)
+        decodePong(data)
         return
       case 'SUBSCRIBE':
       case 'CANCEL':
-        if (this.isPubSide) this.subscribed(cmd.data, cmd.name === 'SUBSCRIBE')
+        if (this.isPubSide) this.subscribed(data, name === 'SUBSCRIBE')
         return
       case 'ERROR':
-        throw new ZmtpError('ZMTP_PEER_ERROR', `peer sent ERROR: ${decodeError(cmd.data)}`)
+        throw new ZmtpError('ZMTP_PEER_ERROR', `peer sent ERROR: ${decodeError(data)}`)
       case 'READY':
       case 'HELLO':
       case 'WELCOME':
       case 'INITIATE':
-        throw new ZmtpError('ZMTP_UNEXPECTED_COMMAND', `${cmd.name} after the handshake`)
+        throw new ZmtpError('ZMTP_UNEXPECTED_COMMAND', `${name} after the handshake`)
       default:
         // libzmq ignores commands it does not know (JOIN/LEAVE, future extensions)
-        log('zmtp %s: ignoring unknown command %s', this.options.address, cmd.name)
+        log('zmtp %s: ignoring unknown command %s', this.options.address, name)
     }
   }
 
@@ -435,8 +497,21 @@ const ZERO = Buffer.of(0)
 const NULL_GREETING = encodeGreeting({ mechanism: 'NULL', asServer: false })
 const PLAIN_CLIENT_GREETING = encodeGreeting({ mechanism: 'PLAIN', asServer: false })
 const PLAIN_SERVER_GREETING = encodeGreeting({ mechanism: 'PLAIN', asServer: true })
+const CURVE_CLIENT_GREETING = encodeGreeting({ mechanism: 'CURVE', asServer: false })
+const CURVE_SERVER_GREETING = encodeGreeting({ mechanism: 'CURVE', asServer: true })
 
 function ourGreeting(options: ConnectionOptions): Buffer {
   if (options.mechanism === 'NULL') return NULL_GREETING
+  if (options.mechanism === 'CURVE') return options.curveServer === true ? CURVE_SERVER_GREETING : CURVE_CLIENT_GREETING
   return options.plainServer === true ? PLAIN_SERVER_GREETING : PLAIN_CLIENT_GREETING
+}
+
+/** What a CURVE MESSAGE adds to the frame it carries: name, nonce, MAC and flags. */
+const CURVE_OVERHEAD = 8 + 8 + 16 + 1
+/** Frames per message under CURVE, as the frame decoder's default allows otherwise. */
+const CURVE_MAX_FRAMES = 65536
+
+/** The body of an encoded command frame (its header dropped). */
+function commandBody(frame: Buffer): Buffer {
+  return frame.subarray((frame[0]! & FLAG_LONG) !== 0 ? 9 : 2)
 }

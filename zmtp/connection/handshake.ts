@@ -1,4 +1,5 @@
-// The security handshake after the greetings (RFC 23 NULL, RFC 24 PLAIN), the socket-type check
+// The security handshake after the greetings (RFC 23 NULL, RFC 24 PLAIN, RFC 26 CURVE through
+// zmtp/curve/), the socket-type check
 // of RFC 37, and its deadline (handshakeTimeout). It only decides: bytes go out and results come
 // back through the host.
 
@@ -12,12 +13,17 @@ import { isCompatible, isSocketTypeName, type SocketTypeName } from '../socket-t
 import type { ConnectionOptions, PeerInfo } from './connection-types.ts'
 import { ourMetadata, type OurMetadata } from './our-metadata.ts'
 import { deadlinesOf, type DeadlineQueue, type Expiring } from './deadlines.ts'
+import { CurveClient } from '../curve/client.ts'
+import { CurveServer } from '../curve/server.ts'
+import type { CurveMessageCodec } from '../curve/message-codec.ts'
+import { z85Encode } from '../curve/z85.ts'
 
 export interface HandshakeHost {
   write(buf: Buffer): void
   pauseInput(): void
   resumeInput(): void
-  handshakeDone(peer: PeerInfo): void
+  /** `curve`: the codec every later frame goes through (CURVE only). */
+  handshakeDone(peer: PeerInfo, curve: CurveMessageCodec | undefined): void
   fail(err: ZmtpError, reason?: string): void
   readonly closed: boolean
 }
@@ -36,6 +42,11 @@ type Step =
   | 'plain-hello' // PLAIN server: waiting for HELLO
   | 'plain-auth' // PLAIN server: authenticate() running
   | 'plain-initiate' // PLAIN server: WELCOME sent, waiting for INITIATE
+  | 'curve-welcome' // CURVE client: HELLO sent, waiting for WELCOME
+  | 'curve-ready' // CURVE client: INITIATE sent, waiting for READY
+  | 'curve-hello' // CURVE server: waiting for HELLO
+  | 'curve-initiate' // CURVE server: WELCOME sent, waiting for INITIATE
+  | 'curve-auth' // CURVE server: curveAuthenticate() running
   | 'done'
 
 export class Handshake implements Expiring {
@@ -51,6 +62,9 @@ export class Handshake implements Expiring {
   /** Our metadata, encoded up front so bad options throw from the constructor, not mid-handshake. */
   private readonly ours: OurMetadata
   private readonly hello: Buffer | undefined
+  private curveClient: CurveClient | undefined
+  private curveServer: CurveServer | undefined
+  private curve: CurveMessageCodec | undefined
 
   constructor(host: HandshakeHost, opts: ConnectionOptions) {
     this.host = host
@@ -98,6 +112,10 @@ export class Handshake implements Expiring {
       this.step = 'null-ready'
       return
     }
+    if (ours === 'CURVE') {
+      this.startCurve()
+      return
+    }
     // The role comes from our own options only: libzmq 4.3 PLAIN servers send as-server = 0.
     if (this.opts.plainServer === true) {
       this.step = 'plain-hello'
@@ -110,8 +128,8 @@ export class Handshake implements Expiring {
   onCommand(name: string, data: Buffer): void {
     if (name === 'ERROR') {
       const reason = decodeError(data)
-      const plainRejected = this.step === 'plain-welcome' || this.step === 'plain-ready'
-      throw new ZmtpError(plainRejected ? 'ZMTP_AUTH_FAILED' : 'ZMTP_PEER_ERROR', `peer refused the handshake: ${reason}`)
+      const rejected = this.step === 'plain-welcome' || this.step === 'plain-ready' || this.step === 'curve-ready'
+      throw new ZmtpError(rejected ? 'ZMTP_AUTH_FAILED' : 'ZMTP_PEER_ERROR', `peer refused the handshake: ${reason}`)
     }
     switch (this.step) {
       case 'null-ready':
@@ -140,8 +158,65 @@ export class Handshake implements Expiring {
         this.finish(props)
         return
       }
+      case 'curve-welcome':
+        this.expect(name, 'WELCOME')
+        this.curveClient!.welcome(data)
+        this.host.write(this.curveClient!.initiate(this.ours.properties))
+        this.step = 'curve-ready'
+        return
+      case 'curve-ready': {
+        this.expect(name, 'READY')
+        const { metadata, messages } = this.curveClient!.ready(data)
+        this.curveClient = undefined
+        this.curve = messages
+        this.finish(decodeProperties(metadata))
+        return
+      }
+      case 'curve-hello':
+        this.expect(name, 'HELLO')
+        this.curveServer!.hello(data)
+        this.host.write(this.curveServer!.welcome())
+        this.step = 'curve-initiate'
+        return
+      case 'curve-initiate': {
+        this.expect(name, 'INITIATE')
+        const { clientKey, metadata } = this.curveServer!.initiate(data)
+        const props = decodeProperties(metadata)
+        if (this.checkPeerType(props) === undefined) return
+        const publicKey = z85Encode(clientKey)
+        this.step = 'curve-auth'
+        const auth = this.opts.curveAuthenticate
+        this.ask(auth === undefined ? undefined : () => auth({ publicKey, address: this.opts.address }), (ok) => {
+          if (this.step !== 'curve-auth') return
+          if (!ok) {
+            this.step = 'done'
+            // A ZAP status code as the reason: libzmq clients report it as an authentication failure.
+            this.host.fail(new ZmtpError('ZMTP_AUTH_FAILED', `CURVE client key ${publicKey} rejected`), '400')
+            return
+          }
+          const { frame, messages } = this.curveServer!.ready(this.ours.properties)
+          this.curveServer = undefined
+          this.curve = messages
+          this.userId = publicKey
+          this.host.write(frame)
+          this.finish(props)
+        })
+        return
+      }
       default:
         throw new ZmtpError('ZMTP_UNEXPECTED_COMMAND', `${name} during the handshake`)
+    }
+  }
+
+  private startCurve(): void {
+    const o = this.opts
+    if (o.curveServer === true) {
+      this.curveServer = new CurveServer({ publicKey: o.curvePublicKey!, secretKey: o.curveSecretKey! })
+      this.step = 'curve-hello'
+    } else {
+      this.curveClient = new CurveClient({ publicKey: o.curvePublicKey!, secretKey: o.curveSecretKey!, serverKey: o.curveServerKey! })
+      this.host.write(this.curveClient.hello())
+      this.step = 'curve-welcome'
     }
   }
 
@@ -151,26 +226,40 @@ export class Handshake implements Expiring {
 
   private authenticate(username: string, password: string): void {
     const auth = this.opts.authenticate
-    if (auth === undefined) {
-      this.authenticated(username, true)
+    this.ask(auth === undefined ? undefined : () => auth({ username, password, address: this.opts.address }), (ok) => this.authenticated(username, ok))
+  }
+
+  /**
+   * Runs a server's check (none: accepted) and gives its verdict to `then`, at once when it has
+   * one, else once its promise settles; a check that throws or rejects says no. Input waits
+   * while the verdict is pending: nothing the client sends may overtake it.
+   */
+  private ask(check: (() => boolean | Promise<boolean>) | undefined, then: (ok: boolean) => void): void {
+    if (check === undefined) {
+      then(true)
       return
     }
-    // Input waits while the verdict is pending: nothing the client sends may overtake it.
     this.host.pauseInput()
     let verdict: boolean | Promise<boolean>
     try {
-      verdict = auth({ username, password, address: this.opts.address })
+      verdict = check()
     } catch {
       verdict = false
     }
     Promise.resolve(verdict).then(
-      (ok) => this.authenticated(username, ok === true),
-      () => this.authenticated(username, false),
+      (ok) => {
+        if (this.host.closed) return
+        then(ok === true)
+        if (!this.host.closed) this.host.resumeInput()
+      },
+      () => {
+        if (!this.host.closed) then(false)
+      },
     )
   }
 
   private authenticated(username: string, ok: boolean): void {
-    if (this.step !== 'plain-auth' || this.host.closed) return
+    if (this.step !== 'plain-auth') return
     if (!ok) {
       this.step = 'done'
       this.host.fail(new ZmtpError('ZMTP_AUTH_FAILED', `PLAIN credentials of ${JSON.stringify(username)} rejected`), 'Invalid username or password')
@@ -179,7 +268,6 @@ export class Handshake implements Expiring {
     this.userId = username
     this.host.write(encodeWelcome())
     this.step = 'plain-initiate'
-    this.host.resumeInput()
   }
 
   private checkPeerType(props: Map<string, Buffer>): SocketTypeName | undefined {
@@ -211,6 +299,6 @@ export class Handshake implements Expiring {
       address: this.opts.address,
       userId: this.userId,
     }
-    this.host.handshakeDone(peer)
+    this.host.handshakeDone(peer, this.curve)
   }
 }

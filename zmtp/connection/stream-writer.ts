@@ -48,6 +48,17 @@ export class StreamWriter extends WriteBatcher implements TurnEndTask {
   /** Queues one whole message. Returns false when over the write mark: wait for 'drain'. */
   send(frames: readonly Buffer[]): boolean {
     this.addMessage(frames)
+    return this.queued()
+  }
+
+  /** Queues frames already encoded whole (header and body, as CURVE makes them); as send(). */
+  sendEncoded(frames: readonly Buffer[]): boolean {
+    for (let i = 0; i < frames.length; i++) this.addRaw(frames[i]!)
+    return this.queued()
+  }
+
+  /** After a message is queued: flush or schedule, and say whether it is under the write mark. */
+  private queued(): boolean {
     if (this.copiedBytes >= FLUSH_COPIED_AT || this.pendingBytes >= FLUSH_AT) this.flush()
     else this.scheduleFlush()
     if (this.bufferedAmount > this.hwm) {

@@ -2,9 +2,11 @@
 // hooked to a Pipe once the handshake is done (and unhooked when it goes: connection-link.ts),
 // closed with linger, and the count of live streams behind the socket's 'end' event.
 import type { ByteStream } from '../transport/byte-stream.ts'
+import type { ZmtpError } from '../errors.ts'
 import { ConnectionLink, type LinkOwner } from './connection-link.ts'
 import type { SocketEvent } from './observer.ts'
 import { toRoutingId, type SocketOptions } from './options.ts'
+import { curveChosen, CurveSettingsCache, type CurveKeyOption } from './curve-options.ts'
 import type { Pipe, PipeOwner } from './pipe.ts'
 import type { Connection, ConnectionOptions, SocketTypeName } from './wire.ts'
 
@@ -25,6 +27,11 @@ export interface ConnectionsHost extends PipeOwner {
   readonly plainUsername: string | null
   readonly plainPassword: string | null
   readonly authenticate: SocketOptions['authenticate']
+  readonly curveServer: boolean
+  readonly curvePublicKey: CurveKeyOption | null
+  readonly curveSecretKey: CurveKeyOption | null
+  readonly curveServerKey: CurveKeyOption | null
+  readonly curveAuthenticate: SocketOptions['curveAuthenticate']
 }
 
 /** What a connection tells its socket's routing (the socket's x-hooks behind them). */
@@ -59,6 +66,8 @@ export class Connections implements LinkOwner {
   /** The routingId last converted, and its bytes. */
   private idSource: Buffer | string | null = null
   private idBytes: Buffer | undefined
+  /** Made when the socket first chooses CURVE. */
+  private curve: CurveSettingsCache | undefined
 
   constructor(
     readonly host: ConnectionsHost,
@@ -83,7 +92,15 @@ export class Connections implements LinkOwner {
 
   /** A Connection over `stream` (accepted, or made by `out`), hooked up to its pipe. */
   open(stream: ByteStream, address: string, out: Outgoing | undefined): void {
-    const options = this.connectionOptions(address)
+    let options: ConnectionOptions
+    try {
+      options = this.connectionOptions(address)
+    } catch (err) {
+      // CURVE keys changed to bad ones after bind()/connect() checked them: no connection.
+      stream.destroy()
+      this.host.publishEvent({ type: 'handshake:error:other', address, error: err as ZmtpError })
+      return
+    }
     if (out === undefined) options.greetingAfterPeer = true
     const { conn } = new ConnectionLink(this, stream, options, out)
     if (out === undefined) (this.handshaking ??= new Set()).add(conn)
@@ -96,17 +113,24 @@ export class Connections implements LinkOwner {
 
   private connectionOptions(address: string): ConnectionOptions {
     const s = this.host
-    const plain = s.plainServer || s.plainUsername !== null
+    // CURVE first, then PLAIN, else NULL. Keys were checked by bind()/connect().
+    const curve = curveChosen(s) ? (this.curve ??= new CurveSettingsCache()).get(s) : undefined
+    const plain = curve === undefined && (s.plainServer || s.plainUsername !== null)
     // Every field in one literal, absent ones undefined: one object shape for all connections and
     // no property store added to each.
     return {
       socketType: s.type,
       routingId: this.routingId(s.routingId),
-      mechanism: plain ? 'PLAIN' : 'NULL',
+      mechanism: curve !== undefined ? 'CURVE' : plain ? 'PLAIN' : 'NULL',
       plainServer: plain ? s.plainServer : undefined,
       plainUsername: plain && s.plainUsername !== null ? s.plainUsername : undefined,
       plainPassword: plain ? (s.plainPassword ?? '') : undefined,
       authenticate: plain ? s.authenticate : undefined,
+      curveServer: curve?.curveServer,
+      curvePublicKey: curve?.curvePublicKey,
+      curveSecretKey: curve?.curveSecretKey,
+      curveServerKey: curve?.curveServerKey,
+      curveAuthenticate: curve?.curveServer === true ? s.curveAuthenticate : undefined,
       maxMessageSize: s.maxMessageSize,
       handshakeTimeout: s.handshakeTimeout,
       heartbeatInterval: s.heartbeatInterval,

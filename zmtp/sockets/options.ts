@@ -38,6 +38,15 @@ export interface SocketOptions {
   plainPassword?: string | null
   /** PLAIN server check; without it any username/password is accepted (as libzmq without ZAP). */
   authenticate?: (req: { username: string; password: string; address: string; routingId?: Buffer }) => boolean | Promise<boolean>
+  /** We are the CURVE server (clients must know our public key). Needs curveSecretKey. */
+  curveServer?: boolean
+  /** Our long-term CURVE key pair: 40 characters of Z85 or 32 bytes; the public key is derived if not given. */
+  curvePublicKey?: string | Uint8Array | null
+  curveSecretKey?: string | Uint8Array | null
+  /** The CURVE server's public key; setting it makes us a CURVE client. */
+  curveServerKey?: string | Uint8Array | null
+  /** CURVE server check of a client's public key (Z85); without it every client is accepted (as libzmq without ZAP). */
+  curveAuthenticate?: (req: { publicKey: string; address: string }) => boolean | Promise<boolean>
   /** `tcp://*` binds IPv6 `::` (dual stack) instead of IPv4 `0.0.0.0`. */
   ipv6?: boolean
   /** listen() backlog. Default 100. */
@@ -49,7 +58,8 @@ export const socketOptionNames: ReadonlySet<string> = new Set([
   'routingId', 'sendHighWaterMark', 'receiveHighWaterMark', 'linger', 'sendTimeout', 'receiveTimeout',
   'immediate', 'maxMessageSize', 'heartbeatInterval', 'heartbeatTimeout', 'heartbeatTimeToLive',
   'reconnectInterval', 'reconnectMaxInterval', 'handshakeTimeout', 'handshakeInterval', 'plainServer',
-  'plainUsername', 'plainPassword', 'authenticate', 'ipv6', 'backlog',
+  'plainUsername', 'plainPassword', 'authenticate', 'curveServer', 'curvePublicKey', 'curveSecretKey',
+  'curveServerKey', 'curveAuthenticate', 'ipv6', 'backlog',
 ] satisfies (keyof SocketOptions)[])
 
 export const defaultOptions = {
@@ -67,6 +77,7 @@ export const defaultOptions = {
   reconnectMaxInterval: 0,
   handshakeTimeout: 30000,
   plainServer: false,
+  curveServer: false,
   ipv6: false,
   backlog: 100,
 }

@@ -20,6 +20,7 @@ import { FairQueue } from './fair-queue.ts'
 import { toFrames, type MessageLike } from './frames.ts'
 import { Observer, type SocketEvent } from './observer.ts'
 import { defaultOptions, socketOptionNames, type SocketOptions } from './options.ts'
+import { curveChosen, curveSettings } from './curve-options.ts'
 import type { Pipe, PipeOwner } from './pipe.ts'
 import type { PipeEvents } from './connections.ts'
 import { QueueWatch } from './queue-watch.ts'
@@ -49,6 +50,11 @@ export abstract class Socket implements PipeOwner {
   plainUsername: string | null = null
   plainPassword: string | null = null
   authenticate: SocketOptions['authenticate'] = undefined
+  curveServer: boolean = defaultOptions.curveServer
+  curvePublicKey: string | Uint8Array | null = null
+  curveSecretKey: string | Uint8Array | null = null
+  curveServerKey: string | Uint8Array | null = null
+  curveAuthenticate: SocketOptions['curveAuthenticate'] = undefined
   ipv6: boolean = defaultOptions.ipv6
   backlog: number = defaultOptions.backlog
 
@@ -162,6 +168,11 @@ export abstract class Socket implements PipeOwner {
   // ---------------------------------------------------------------- endpoints
 
   bind(endpoint: string): Promise<void> {
+    try {
+      this.checkSecurity()
+    } catch (err) {
+      return Promise.reject(err)
+    }
     return this.endpoints.bind(endpoint)
   }
 
@@ -171,7 +182,13 @@ export abstract class Socket implements PipeOwner {
   }
 
   connect(endpoint: string, options: { routingId?: Buffer | string } = {}): void {
+    this.checkSecurity()
     this.endpoints.connect(endpoint, options)
+  }
+
+  /** Bad CURVE keys are refused by bind() and connect() (EINVAL), not by each connection. */
+  private checkSecurity(): void {
+    if (curveChosen(this)) curveSettings(this)
   }
 
   disconnect(endpoint: string): void {

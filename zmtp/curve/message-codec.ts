@@ -1,0 +1,93 @@
+// CurveZMQ MESSAGE (RFC 26): after the handshake every ZMTP frame, data or command, travels as
+// "\x07MESSAGE" + an 8-byte nonce counter + Box[flags + body](short-term keys). Flags bit 0 is
+// MORE and bit 1 COMMAND. As libzmq does, each MESSAGE goes out as one data frame without MORE,
+// and counters must rise strictly in each direction.
+
+import { ZmtpError } from '../errors.ts'
+import { writeFrameHeader, frameHeaderSize } from '../codec/frame.ts'
+import { CURVE_MAC_BYTES, open, sealInto } from './box.ts'
+import { latin1, readCounter, shortNonceFrom, writeCounter } from './nonces.ts'
+
+export const CURVE_FLAG_MORE = 0x01
+export const CURVE_FLAG_COMMAND = 0x02
+
+const MESSAGE = latin1('\x07MESSAGE')
+/** Name (8) + nonce counter (8). */
+const HEADER = 16
+const MAX_COUNTER = Number.MAX_SAFE_INTEGER
+
+const PREFIX_FROM_CLIENT = latin1('CurveZMQMESSAGEC')
+const PREFIX_FROM_SERVER = latin1('CurveZMQMESSAGES')
+
+export interface CurveFrame {
+  /** CURVE_FLAG_MORE / CURVE_FLAG_COMMAND. */
+  flags: number
+  body: Buffer
+}
+
+export class CurveMessageCodec {
+  private readonly key: Buffer
+  private readonly sendPrefix: Buffer
+  private readonly receivePrefix: Buffer
+  private readonly nonce = Buffer.allocUnsafe(24)
+  private readonly flagByte = Buffer.alloc(1)
+  private nextCounter: number
+  private peerCounter: number
+
+  /**
+   * `key` is the precomputed box key of the short-term pair; `nextCounter` the counter of our next
+   * MESSAGE (the handshake used the ones before), `peerCounter` the last one the peer used.
+   */
+  constructor(key: Buffer, asServer: boolean, nextCounter: number, peerCounter: number) {
+    this.key = key
+    this.sendPrefix = asServer ? PREFIX_FROM_SERVER : PREFIX_FROM_CLIENT
+    this.receivePrefix = asServer ? PREFIX_FROM_CLIENT : PREFIX_FROM_SERVER
+    this.nextCounter = nextCounter
+    this.peerCounter = peerCounter
+  }
+
+  /** One whole ZMTP data frame (header included) carrying `body` as a MESSAGE. */
+  encodeFrame(flags: number, body: Uint8Array): Buffer {
+    const counter = this.nextCounter++
+    if (counter > MAX_COUNTER) throw new ZmtpError('ZMTP_INVALID_SEQUENCE', 'CURVE nonce counter exhausted')
+    const size = HEADER + CURVE_MAC_BYTES + 1 + body.length
+    const out = Buffer.allocUnsafe(frameHeaderSize(size) + size)
+    let off = writeFrameHeader(out, 0, 0, size)
+    MESSAGE.copy(out, off)
+    writeCounter(out, off + 8, counter)
+    this.sendPrefix.copy(this.nonce, 0)
+    out.copy(this.nonce, 16, off + 8, off + 16)
+    off += HEADER
+    this.flagByte[0] = flags
+    sealInto(this.key, this.nonce, [this.flagByte, body], out, off)
+    return out
+  }
+
+  /** Every frame of a message, MORE set on all but the last. */
+  encodeMessage(frames: readonly Buffer[]): Buffer[] {
+    const last = frames.length - 1
+    const out = new Array<Buffer>(frames.length)
+    for (let i = 0; i <= last; i++) out[i] = this.encodeFrame(i < last ? CURVE_FLAG_MORE : 0, frames[i]!)
+    return out
+  }
+
+  /** A command (its body: name length, name, data) as one encrypted frame. */
+  encodeCommand(body: Uint8Array): Buffer {
+    return this.encodeFrame(CURVE_FLAG_COMMAND, body)
+  }
+
+  /** Opens the body of a MESSAGE frame. Throws ZmtpError for anything but a valid, newer MESSAGE. */
+  decode(frame: Buffer): CurveFrame {
+    if (frame.length < MESSAGE.length || !MESSAGE.equals(frame.subarray(0, MESSAGE.length))) {
+      throw new ZmtpError('ZMTP_UNEXPECTED_COMMAND', 'expected a CURVE MESSAGE')
+    }
+    if (frame.length < HEADER + CURVE_MAC_BYTES + 1) throw new ZmtpError('ZMTP_BAD_COMMAND', 'CURVE MESSAGE too short')
+    const counter = readCounter(frame, 8)
+    if (counter <= this.peerCounter) throw new ZmtpError('ZMTP_INVALID_SEQUENCE', 'CURVE MESSAGE nonce did not increase')
+    const plain = open(this.key, shortNonceFrom(this.receivePrefix, frame, 8), frame.subarray(HEADER))
+    if (plain === undefined) throw new ZmtpError('ZMTP_CRYPTOGRAPHIC', 'CURVE MESSAGE does not open with the connection key')
+    this.peerCounter = counter
+    // Other flag bits are ignored, as libzmq masks them.
+    return { flags: plain[0]! & (CURVE_FLAG_MORE | CURVE_FLAG_COMMAND), body: plain.subarray(1) }
+  }
+}
