@@ -51,9 +51,9 @@ export class PyPeer {
     return new PySocket(this, r['sid'] as number)
   }
 
-  /** Start a ZAP handler (RFC 27) accepting these PLAIN users. */
-  async zap(users: Record<string, string>): Promise<void> {
-    await this.call('zap', { users })
+  /** Start a ZAP handler (RFC 27) accepting these PLAIN users and CURVE public keys (Z85). */
+  async zap(users: Record<string, string>, curveKeys: string[] = []): Promise<void> {
+    await this.call('zap', { users, curveKeys })
   }
 
   close(): void {

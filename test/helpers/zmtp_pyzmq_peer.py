@@ -9,6 +9,7 @@ import sys
 import time
 
 import zmq
+import zmq.utils.z85
 
 ctx = zmq.Context()
 socks = {}
@@ -16,6 +17,7 @@ pending = {}  # sid -> [(request id, deadline)]
 next_sid = 1
 zap = None
 zap_users = {}
+zap_curve_keys = set()
 
 TYPES = {
     'Router': zmq.ROUTER, 'Dealer': zmq.DEALER, 'Request': zmq.REQ, 'Reply': zmq.REP,
@@ -29,6 +31,8 @@ OPTIONS = {
     'plainUsername': zmq.PLAIN_USERNAME, 'plainPassword': zmq.PLAIN_PASSWORD,
     'mandatory': zmq.ROUTER_MANDATORY, 'sendHighWaterMark': zmq.SNDHWM,
     'receiveHighWaterMark': zmq.RCVHWM, 'immediate': zmq.IMMEDIATE,
+    'curveServer': zmq.CURVE_SERVER, 'curvePublicKey': zmq.CURVE_PUBLICKEY,
+    'curveSecretKey': zmq.CURVE_SECRETKEY, 'curveServerKey': zmq.CURVE_SERVERKEY,
 }
 recv_timeouts = {}
 
@@ -47,7 +51,7 @@ def dec(frames):
 
 
 def handle(req):
-    global next_sid, zap, zap_users
+    global next_sid, zap, zap_users, zap_curve_keys
     op = req['op']
     if op == 'socket':
         s = ctx.socket(TYPES[req['type']])
@@ -65,7 +69,8 @@ def handle(req):
         recv_timeouts[sid] = req.get('options', {}).get('receiveTimeout', 5000)
         return {'sid': sid}
     if op == 'zap':
-        zap_users = req['users']
+        zap_users = req.get('users', {})
+        zap_curve_keys = set(req.get('curveKeys', []))
         zap = ctx.socket(zmq.ROUTER)
         zap.bind('inproc://zeromq.zap.01')
         return {}
@@ -99,11 +104,16 @@ def handle(req):
 def serve_zap():
     while zap.getsockopt(zmq.EVENTS) & zmq.POLLIN:
         f = zap.recv_multipart()
-        # [id, '', version, request id, domain, address, identity, mechanism, username, password]
-        user, password = f[8].decode(), f[9].decode()
-        ok = zap_users.get(user) == password
+        # [id, '', version, request id, domain, address, identity, mechanism, credentials...]
+        if f[7] == b'CURVE':
+            # one credential: the client's 32-byte public key
+            user = zmq.utils.z85.encode(f[8]).decode()
+            ok = user in zap_curve_keys
+        else:
+            user, password = f[8].decode(), f[9].decode()
+            ok = zap_users.get(user) == password
         zap.send_multipart([f[0], b'', f[2], f[3], b'200' if ok else b'400', b'OK' if ok else b'denied',
-                            f[8] if ok else b'', b''])
+                            user.encode() if ok else b'', b''])
 
 
 def main():
