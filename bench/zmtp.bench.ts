@@ -9,7 +9,7 @@ import * as os from 'node:os'
 import { pushPullAcrossThreads } from './zmtp/cross-thread.ts'
 import { dealerRouter, pushPull, reqRep, type Throughput } from './zmtp/harness.ts'
 import { rawTcp } from './zmtp/raw-tcp.ts'
-import { loadStack, type NamedStack } from './zmtp/stacks.ts'
+import { loadCurveStack, loadStack, type NamedStack } from './zmtp/stacks.ts'
 
 const quick = process.argv.includes('--quick')
 const scale = quick ? 0.1 : 1
@@ -28,12 +28,12 @@ function median(xs: Throughput[]): Throughput {
   return sorted[(sorted.length - 1) >> 1]!
 }
 
-async function throughputRow(label: string, run: (s: NamedStack) => Promise<Throughput>): Promise<void> {
+async function throughputRow(label: string, run: (s: NamedStack) => Promise<Throughput>, stacks = [oursStack, zmqStack]): Promise<void> {
   const ourRuns: Throughput[] = []
   const zmqRuns: Throughput[] = []
   for (let i = 0; i < ROUNDS; i++) {
-    ourRuns.push(await run(oursStack))
-    zmqRuns.push(await run(zmqStack))
+    ourRuns.push(await run(stacks[0]!))
+    zmqRuns.push(await run(stacks[1]!))
   }
   const a = median(ourRuns)
   const b = median(zmqRuns)
@@ -60,6 +60,16 @@ const rawMb = await rawTcp(65536, Math.round(10_000 * scale))
 // The same PUSH->PULL rows with the receiver in a worker thread: a thread per side for both stacks.
 for (const [label, size, count] of sizes) {
   await throughputRow(`PUSH->PULL ${label}, receiver in a worker`, (s) => pushPullAcrossThreads(s.name, size, Math.round(count * scale)))
+}
+// CURVE on both stacks (every frame encrypted and authenticated; libzmq with libsodium or its
+// bundled tweetnacl, ours in TypeScript with X25519 from node:crypto).
+const curveStacks = [await loadCurveStack('zyre-ts'), await loadCurveStack('zeromq.js')]
+const curveSizes: [string, number, number][] = [
+  ['16 B', 16, 100_000],
+  ['64 KiB', 65536, 2_000],
+]
+for (const [label, size, count] of curveSizes) {
+  await throughputRow(`PUSH->PULL ${label}, CURVE`, (s) => pushPull(s, size, Math.round(count * scale)), curveStacks)
 }
 await throughputRow('DEALER->ROUTER 16 B', (s) => dealerRouter(s, 16, Math.round(200_000 * scale)))
 {
