@@ -93,6 +93,25 @@ t.test('our CURVE Reply server and a pyzmq REQ client; a pyzmq REP server and ou
   t.same((await ourReq.receive()).map(String), ['pong'])
 })
 
+interface Sends { send(m: string[]): Promise<void> }
+interface Receives { receive(): Promise<Buffer[]> }
+
+/**
+ * Until a subscription has arrived, what is published is dropped: publishes an unwanted and a wanted
+ * message every 20 ms until the subscriber has one, which it returns.
+ */
+async function publishUntilReceived(pub: Sends, sub: Receives, wanted: string, unwanted: string): Promise<string[]> {
+  let got: string[] | undefined
+  const first = sub.receive().then((f) => (got = f.map(String)))
+  for (let i = 0; i < 100 && got === undefined; i++) {
+    await pub.send([unwanted, 'filtered'])
+    await pub.send([wanted, 'wanted'])
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  await first
+  return got!
+}
+
 t.test('PUB/SUB under CURVE: subscriptions filter both ways (pyzmq)', async (t) => {
   const pub = new ours.Publisher({ ...COMMON, ...asServer })
   await pub.bind('tcp://127.0.0.1:*')
@@ -100,16 +119,7 @@ t.test('PUB/SUB under CURVE: subscriptions filter both ways (pyzmq)', async (t) 
   t.teardown(() => (pub.close(), sub.close()))
   sub.subscribe('a')
   sub.connect(pub.lastEndpoint!)
-  // Until the subscription has arrived, what is published is dropped: publish until one arrives.
-  let got: string[] | undefined
-  const first = sub.receive().then((f) => (got = f.map(String)))
-  for (let i = 0; i < 100 && got === undefined; i++) {
-    await pub.send(['b', 'filtered'])
-    await pub.send(['a', 'wanted'])
-    await new Promise((r) => setTimeout(r, 20))
-  }
-  await first
-  t.same(got, ['a', 'wanted'], 'only the subscribed topic arrives')
+  t.same(await publishUntilReceived(pub, sub, 'a', 'b'), ['a', 'wanted'], 'only the subscribed topic arrives')
 
   const pyPub = await py.socket('Publisher', { ...COMMON, ...asServer })
   await pyPub.bind('tcp://127.0.0.1:*')
@@ -118,15 +128,7 @@ t.test('PUB/SUB under CURVE: subscriptions filter both ways (pyzmq)', async (t) 
   ourSub.subscribe('x')
   ourSub.connect(pyPub.lastEndpoint!)
   await nextEvent(ourSub, 'handshake')
-  let received: string[] | undefined
-  const wait = ourSub.receive().then((f) => (received = f.map(String)))
-  for (let i = 0; i < 100 && received === undefined; i++) {
-    await pyPub.send(['y', 'filtered'])
-    await pyPub.send(['x', 'wanted'])
-    await new Promise((r) => setTimeout(r, 20))
-  }
-  await wait
-  t.same(received, ['x', 'wanted'])
+  t.same(await publishUntilReceived(pyPub, ourSub, 'x', 'y'), ['x', 'wanted'])
 })
 
 t.test('PUSH/PULL with zeromq.js under CURVE, in order, both roles', async (t) => {

@@ -49,12 +49,8 @@ function mutate(base: Buffer, edits: { at: number; value: number }[], cut: numbe
   return b.subarray(0, Math.max(1, cut % (b.length + 1)))
 }
 
-/** A connection that has done a real CURVE handshake with the router: write anything after it. */
-async function handshaken(): Promise<{ socket: net.Socket; client: CurveClient; codec: ReturnType<CurveClient['ready']>['messages'] }> {
-  const socket = net.connect(port, '127.0.0.1')
-  socket.on('error', () => {})
-  await once(socket, 'connect')
-  const cc = new CurveClient(clientKeys)
+/** The data of the n-th command the server sends on `socket` (1-based), once it has come. */
+function serverCommands(socket: net.Socket): (n: number) => Promise<Buffer> {
   const commands: Buffer[] = []
   let greeting = Buffer.alloc(0)
   let waker: (() => void) | undefined
@@ -68,15 +64,24 @@ async function handshaken(): Promise<{ socket: net.Socket; client: CurveClient; 
     }
     decoder.push(d)
   })
-  const next = async (n: number): Promise<Buffer> => {
+  return async (n) => {
     while (commands.length < n) await new Promise<void>((r) => (waker = r))
     return commands[n - 1]!
   }
+}
+
+/** A connection that has done a real CURVE handshake with the router: write anything after it. */
+async function handshaken(): Promise<{ socket: net.Socket; codec: ReturnType<CurveClient['ready']>['messages'] }> {
+  const socket = net.connect(port, '127.0.0.1')
+  socket.on('error', () => {})
+  await once(socket, 'connect')
+  const cc = new CurveClient(clientKeys)
+  const next = serverCommands(socket)
   socket.write(Buffer.concat([GREETING, cc.hello()]))
   cc.welcome(await next(1))
   socket.write(cc.initiate(METADATA))
   const { messages } = cc.ready(await next(2))
-  return { socket, client: cc, codec: messages }
+  return { socket, codec: messages }
 }
 
 async function finish(socket: net.Socket, bytes: Uint8Array): Promise<void> {
@@ -133,21 +138,9 @@ t.test('mutated INITIATEs after a real WELCOME', async (t) => {
       socket.on('error', () => {})
       await once(socket, 'connect')
       const cc = new CurveClient(clientKeys)
-      const welcome = new Promise<Buffer>((resolve) => {
-        let got = Buffer.alloc(0)
-        const decoder = new FrameDecoder({ onMessage: () => {}, onCommand: (b) => resolve(Buffer.from(parseCommand(b).data)) })
-        socket.on('data', (d: Buffer) => {
-          if (got.length < 64) {
-            got = Buffer.concat([got, d])
-            if (got.length < 64) return
-            d = got.subarray(64)
-            got = got.subarray(0, 64)
-          }
-          decoder.push(d)
-        })
-      })
+      const next = serverCommands(socket)
       socket.write(Buffer.concat([GREETING, cc.hello()]))
-      cc.welcome(await welcome)
+      cc.welcome(await next(1))
       await finish(socket, mutate(cc.initiate(METADATA), e, cut))
     }),
     { ...settings, numRuns: 500 },
