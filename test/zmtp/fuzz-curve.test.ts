@@ -70,8 +70,8 @@ function serverCommands(socket: net.Socket): (n: number) => Promise<Buffer> {
   }
 }
 
-/** A connection that has done a real CURVE handshake with the router: write anything after it. */
-async function handshaken(): Promise<{ socket: net.Socket; codec: ReturnType<CurveClient['ready']>['messages'] }> {
+/** A connection whose client has sent HELLO and taken the router's WELCOME. */
+async function welcomed(): Promise<{ socket: net.Socket; cc: CurveClient; next: (n: number) => Promise<Buffer> }> {
   const socket = net.connect(port, '127.0.0.1')
   socket.on('error', () => {})
   await once(socket, 'connect')
@@ -79,6 +79,12 @@ async function handshaken(): Promise<{ socket: net.Socket; codec: ReturnType<Cur
   const next = serverCommands(socket)
   socket.write(Buffer.concat([GREETING, cc.hello()]))
   cc.welcome(await next(1))
+  return { socket, cc, next }
+}
+
+/** A connection that has done a real CURVE handshake with the router: write anything after it. */
+async function handshaken(): Promise<{ socket: net.Socket; codec: ReturnType<CurveClient['ready']>['messages'] }> {
+  const { socket, cc, next } = await welcomed()
   socket.write(cc.initiate(METADATA))
   const { messages } = cc.ready(await next(2))
   return { socket, codec: messages }
@@ -134,13 +140,7 @@ t.test('mutated INITIATEs after a real WELCOME', async (t) => {
   await fc.assert(
     fc.asyncProperty(edits, fc.nat(), async (e, cut) => {
       runs++
-      const socket = net.connect(port, '127.0.0.1')
-      socket.on('error', () => {})
-      await once(socket, 'connect')
-      const cc = new CurveClient(clientKeys)
-      const next = serverCommands(socket)
-      socket.write(Buffer.concat([GREETING, cc.hello()]))
-      cc.welcome(await next(1))
+      const { socket, cc } = await welcomed()
       await finish(socket, mutate(cc.initiate(METADATA), e, cut))
     }),
     { ...settings, numRuns: 500 },
