@@ -1,5 +1,8 @@
 // Socket options: zeromq.js names and libzmq defaults. Every option is both a constructor field
 // and a property; changes apply to connections made afterwards (as in libzmq).
+
+import type { CurveAuthRequest } from './wire.ts'
+
 export interface SocketOptions {
   /** ZMQ_ROUTING_ID: sent to peers as our Identity (DEALER, REQ, ROUTER, REP...). */
   routingId?: Buffer | string | null
@@ -46,7 +49,7 @@ export interface SocketOptions {
   /** The CURVE server's public key; setting it makes us a CURVE client. */
   curveServerKey?: string | Uint8Array | null
   /** CURVE server check of a client's public key (Z85); without it every client is accepted (as libzmq without ZAP). */
-  curveAuthenticate?: (req: { publicKey: string; address: string }) => boolean | Promise<boolean>
+  curveAuthenticate?: (req: CurveAuthRequest) => boolean | Promise<boolean>
   /** `tcp://*` binds IPv6 `::` (dual stack) instead of IPv4 `0.0.0.0`. */
   ipv6?: boolean
   /** listen() backlog. Default 100. */
