@@ -6,7 +6,7 @@ import { encodeCommand } from '../codec/frame.ts'
 import { ZmtpError } from '../errors.ts'
 import { curveKeyPairRaw, open, seal } from './box.ts'
 import { CurveMessageCodec } from './message-codec.ts'
-import { latin1, longNonce, longNonceFrom, readCounter, shortNonce, shortNonceFrom } from './nonces.ts'
+import { latin1, longNonce, nonceFrom, readCounter, shortNonce } from './nonces.ts'
 import { keyOrFail, type CurveKeys } from './keys.ts'
 
 const HELLO_PREFIX = latin1('CurveZMQHELLO---')
@@ -34,6 +34,8 @@ export class CurveClient {
   private readonly short = curveKeyPairRaw()
   /** Counter of our next short nonce: HELLO 1, INITIATE 2, then MESSAGEs. */
   private counter = 1
+  /** Box key of the server's long-term key and our short-term secret, for HELLO and WELCOME. */
+  private helloKey: Buffer | undefined
   private serverShort: Buffer | undefined
   private cookie: Buffer | undefined
   private key: Buffer | undefined
@@ -45,14 +47,16 @@ export class CurveClient {
   /** The HELLO command frame. */
   hello(): Buffer {
     const nonce = shortNonce(HELLO_PREFIX, this.counter++)
-    const signature = seal(keyOrFail(this.keys.serverKey, this.short.secretKey), nonce, HELLO_SIGNATURE)
+    this.helloKey = keyOrFail(this.keys.serverKey, this.short.secretKey)
+    const signature = seal(this.helloKey, nonce, HELLO_SIGNATURE)
     return encodeCommand('HELLO', HELLO_HEAD, this.short.publicKey, nonce.subarray(16), signature)
   }
 
   /** Takes WELCOME's data: the server's short-term key and its cookie. */
   welcome(data: Buffer): void {
     if (data.length !== WELCOME_SIZE) throw new ZmtpError('ZMTP_BAD_COMMAND', `CURVE WELCOME of ${data.length} bytes, not ${WELCOME_SIZE}`)
-    const plain = open(keyOrFail(this.keys.serverKey, this.short.secretKey), longNonceFrom(WELCOME_PREFIX, data, 0), data.subarray(16))
+    const plain = open(this.helloKey!, nonceFrom(WELCOME_PREFIX, data, 0), data.subarray(16))
+    this.helloKey = undefined
     if (plain === undefined) throw new ZmtpError('ZMTP_CRYPTOGRAPHIC', 'CURVE WELCOME does not open: wrong server key?')
     const serverShort = plain.subarray(0, 32)
     this.serverShort = serverShort
@@ -75,7 +79,7 @@ export class CurveClient {
   /** Takes READY's data: the server's metadata, and the codec for the messages from now on. */
   ready(data: Buffer): { metadata: Buffer; messages: CurveMessageCodec } {
     if (data.length < READY_MIN) throw new ZmtpError('ZMTP_BAD_COMMAND', 'CURVE READY too short')
-    const metadata = open(this.key!, shortNonceFrom(READY_PREFIX, data, 0), data.subarray(8))
+    const metadata = open(this.key!, nonceFrom(READY_PREFIX, data, 0), data.subarray(8))
     if (metadata === undefined) throw new ZmtpError('ZMTP_CRYPTOGRAPHIC', 'CURVE READY does not open')
     return { metadata, messages: new CurveMessageCodec(this.key!, false, this.counter, readCounter(data, 0)) }
   }

@@ -6,7 +6,7 @@
 import { ZmtpError } from '../errors.ts'
 import { writeFrameHeader, frameHeaderSize } from '../codec/frame.ts'
 import { CURVE_MAC_BYTES, open, sealInto } from './box.ts'
-import { latin1, readCounter, shortNonceFrom, writeCounter } from './nonces.ts'
+import { latin1, readCounter, writeCounter } from './nonces.ts'
 
 export const CURVE_FLAG_MORE = 0x01
 export const CURVE_FLAG_COMMAND = 0x02
@@ -27,9 +27,9 @@ export interface CurveFrame {
 
 export class CurveMessageCodec {
   private readonly key: Buffer
-  private readonly sendPrefix: Buffer
-  private readonly receivePrefix: Buffer
+  /** Our next nonce and the peer's: each direction's prefix, then the counter of each MESSAGE. */
   private readonly nonce = Buffer.allocUnsafe(24)
+  private readonly peerNonce = Buffer.allocUnsafe(24)
   private readonly flagByte = Buffer.alloc(1)
   private nextCounter: number
   private peerCounter: number
@@ -40,8 +40,8 @@ export class CurveMessageCodec {
    */
   constructor(key: Buffer, asServer: boolean, nextCounter: number, peerCounter: number) {
     this.key = key
-    this.sendPrefix = asServer ? PREFIX_FROM_SERVER : PREFIX_FROM_CLIENT
-    this.receivePrefix = asServer ? PREFIX_FROM_CLIENT : PREFIX_FROM_SERVER
+    ;(asServer ? PREFIX_FROM_SERVER : PREFIX_FROM_CLIENT).copy(this.nonce, 0)
+    ;(asServer ? PREFIX_FROM_CLIENT : PREFIX_FROM_SERVER).copy(this.peerNonce, 0)
     this.nextCounter = nextCounter
     this.peerCounter = peerCounter
   }
@@ -55,7 +55,6 @@ export class CurveMessageCodec {
     let off = writeFrameHeader(out, 0, 0, size)
     MESSAGE.copy(out, off)
     writeCounter(out, off + 8, counter)
-    this.sendPrefix.copy(this.nonce, 0)
     out.copy(this.nonce, 16, off + 8, off + 16)
     off += HEADER
     this.flagByte[0] = flags
@@ -84,7 +83,8 @@ export class CurveMessageCodec {
     if (frame.length < HEADER + CURVE_MAC_BYTES + 1) throw new ZmtpError('ZMTP_BAD_COMMAND', 'CURVE MESSAGE too short')
     const counter = readCounter(frame, 8)
     if (counter <= this.peerCounter) throw new ZmtpError('ZMTP_INVALID_SEQUENCE', 'CURVE MESSAGE nonce did not increase')
-    const plain = open(this.key, shortNonceFrom(this.receivePrefix, frame, 8), frame.subarray(HEADER))
+    frame.copy(this.peerNonce, 16, 8, 16)
+    const plain = open(this.key, this.peerNonce, frame.subarray(HEADER))
     if (plain === undefined) throw new ZmtpError('ZMTP_CRYPTOGRAPHIC', 'CURVE MESSAGE does not open with the connection key')
     this.peerCounter = counter
     // Other flag bits are ignored, as libzmq masks them.

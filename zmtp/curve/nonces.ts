@@ -13,14 +13,6 @@ export function shortNonce(prefix16: Buffer, n: number): Buffer {
   return nonce
 }
 
-/** The 24-byte nonce of `prefix16` + the 8 counter bytes found at `bytes[at..at+8)`. */
-export function shortNonceFrom(prefix16: Buffer, bytes: Buffer, at: number): Buffer {
-  const nonce = Buffer.allocUnsafe(24)
-  prefix16.copy(nonce, 0)
-  bytes.copy(nonce, 16, at, at + 8)
-  return nonce
-}
-
 /** The 24-byte nonce of `prefix8` + 16 random bytes. */
 export function longNonce(prefix8: Buffer): Buffer {
   const nonce = Buffer.allocUnsafe(24)
@@ -29,11 +21,14 @@ export function longNonce(prefix8: Buffer): Buffer {
   return nonce
 }
 
-/** The 24-byte nonce of `prefix8` + the 16 bytes found at `bytes[at..at+16)`. */
-export function longNonceFrom(prefix8: Buffer, bytes: Buffer, at: number): Buffer {
+/**
+ * The 24-byte nonce of `prefix` (16 bytes before a counter, 8 before random bytes) followed by the
+ * bytes a command carries at `bytes[at..)`.
+ */
+export function nonceFrom(prefix: Buffer, bytes: Buffer, at: number): Buffer {
   const nonce = Buffer.allocUnsafe(24)
-  prefix8.copy(nonce, 0)
-  bytes.copy(nonce, 8, at, at + 16)
+  prefix.copy(nonce, 0)
+  bytes.copy(nonce, prefix.length, at, at + 24 - prefix.length)
   return nonce
 }
 

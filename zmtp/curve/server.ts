@@ -9,7 +9,7 @@ import { encodeCommand } from '../codec/frame.ts'
 import { ZmtpError } from '../errors.ts'
 import { curveKeyPairRaw, open, seal } from './box.ts'
 import { CurveMessageCodec } from './message-codec.ts'
-import { latin1, longNonce, longNonceFrom, readCounter, shortNonce, shortNonceFrom } from './nonces.ts'
+import { latin1, longNonce, nonceFrom, readCounter, shortNonce } from './nonces.ts'
 import { keyOrFail, type CurveKeys } from './keys.ts'
 
 const HELLO_PREFIX = latin1('CurveZMQHELLO---')
@@ -46,7 +46,7 @@ export class CurveServer {
     if (data[0] !== 1 || data[1] !== 0) throw new ZmtpError('ZMTP_BAD_COMMAND', `CURVE HELLO version ${data[0]}.${data[1]}, not 1.0`)
     const clientShort = Buffer.from(data.subarray(74, 106))
     const helloKey = keyOrFail(clientShort, this.keys.secretKey)
-    const signature = open(helloKey, shortNonceFrom(HELLO_PREFIX, data, 106), data.subarray(114))
+    const signature = open(helloKey, nonceFrom(HELLO_PREFIX, data, 106), data.subarray(114))
     if (signature === undefined) throw new ZmtpError('ZMTP_CRYPTOGRAPHIC', 'CURVE HELLO does not open: the client has another server key')
     this.clientShort = clientShort
     this.helloKey = helloKey
@@ -73,16 +73,16 @@ export class CurveServer {
     if (data.length < INITIATE_MIN) throw new ZmtpError('ZMTP_BAD_COMMAND', `CURVE INITIATE of ${data.length} bytes`)
     const clientShort = this.clientShort!
     const short = this.short!
-    const cookie = open(this.cookieKey!, longNonceFrom(COOKIE_PREFIX, data, 0), data.subarray(16, 96))
+    const cookie = open(this.cookieKey!, nonceFrom(COOKIE_PREFIX, data, 0), data.subarray(16, 96))
     if (cookie === undefined || !cookie.subarray(0, 32).equals(clientShort) || !cookie.subarray(32).equals(short.secretKey)) {
       throw new ZmtpError('ZMTP_CRYPTOGRAPHIC', 'CURVE INITIATE does not carry our cookie')
     }
     this.cookieKey = undefined
     const key = keyOrFail(clientShort, short.secretKey)
-    const plain = open(key, shortNonceFrom(INITIATE_PREFIX, data, 96), data.subarray(104))
+    const plain = open(key, nonceFrom(INITIATE_PREFIX, data, 96), data.subarray(104))
     if (plain === undefined) throw new ZmtpError('ZMTP_CRYPTOGRAPHIC', 'CURVE INITIATE does not open')
     const clientKey = plain.subarray(0, 32)
-    const vouch = open(keyOrFail(clientKey, short.secretKey), longNonceFrom(VOUCH_PREFIX, plain, 32), plain.subarray(48, 128))
+    const vouch = open(keyOrFail(clientKey, short.secretKey), nonceFrom(VOUCH_PREFIX, plain, 32), plain.subarray(48, 128))
     if (vouch === undefined || !vouch.subarray(0, 32).equals(clientShort) || !vouch.subarray(32).equals(this.keys.publicKey)) {
       throw new ZmtpError('ZMTP_CRYPTOGRAPHIC', 'CURVE INITIATE vouch does not hold')
     }
