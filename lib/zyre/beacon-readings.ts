@@ -4,7 +4,7 @@
 // string are made once and shared instead of once per node per beacon.
 import { decodeBeacon } from '../beacon/payload.ts'
 
-/** A version 1 beacon, read. Shared: never modified. */
+/** A beacon, read. Shared: never modified. */
 export interface BeaconReading {
   readonly uuid: Buffer
   /** 32 uppercase hex characters. */
@@ -13,6 +13,8 @@ export interface BeaconReading {
   readonly port: number
   /** tcp://address:port, the sender's address with the advertised port. */
   readonly endpoint: string
+  /** A version 3 beacon's CURVE public key (a node with keys); undefined in a version 1 beacon. */
+  readonly publicKey: Buffer | undefined
 }
 
 /** Per sender address, per datagram content (as latin1): what it says. Null: not one to act on. */
@@ -21,10 +23,7 @@ const readings = new Map<string, Map<string, BeaconReading | null>>()
 const MAX_ADDRESSES = 256
 const MAX_PER_ADDRESS = 1024
 
-/**
- * The version 1 beacon `payload` from `address`, or undefined for anything else (a version 3
- * beacon is a CURVE node's: without CURVE we could not talk to it, as the C node decides).
- */
+/** The version 1 or 3 beacon `payload` from `address`, or undefined for anything else. */
 export function readBeacon(address: string, payload: Buffer): BeaconReading | undefined {
   let byContent = readings.get(address)
   if (byContent === undefined) {
@@ -43,7 +42,8 @@ export function readBeacon(address: string, payload: Buffer): BeaconReading | un
 
 function read(address: string, payload: Buffer): BeaconReading | undefined {
   const beacon = decodeBeacon(payload)
-  if (!beacon || beacon.version !== 1) return undefined
+  if (!beacon) return undefined
   const host = address.includes(':') ? `[${address}]` : address
-  return { uuid: beacon.uuid, id: beacon.uuid.toString('hex').toUpperCase(), port: beacon.port, endpoint: `tcp://${host}:${beacon.port}` }
+  const { uuid, port, publicKey } = beacon
+  return { uuid, id: uuid.toString('hex').toUpperCase(), port, endpoint: `tcp://${host}:${port}`, publicKey }
 }

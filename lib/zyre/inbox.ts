@@ -4,7 +4,7 @@
 import type { ResolvedInterface } from '../beacon/interfaces.ts'
 import { decode, type ZreMsg } from '../../codecs/generated/zre-msg.ts'
 import { ZyreError, ZyreErrorCode } from './errors.ts'
-import type { RouterLike, SocketFactory } from './sockets.ts'
+import type { CurveServerKeys, RouterLike, SocketFactory } from './sockets.ts'
 
 export interface InboxHandlers {
   /** A well-formed ZRE message from the peer with this 16-byte UUID. */
@@ -21,12 +21,14 @@ export class Inbox {
   private receiving: Promise<void> | undefined
   private closed = false
 
+  /** `curve`: our key pair (a node with CURVE keys), making the ROUTER a CURVE server. */
   constructor(
     factory: SocketFactory,
-    maxMessageSize: number,
+    options: { maxMessageSize: number; curve: CurveServerKeys | undefined },
     private readonly handlers: InboxHandlers,
   ) {
-    this.router = factory.router({ maxMessageSize })
+    const { maxMessageSize, curve } = options
+    this.router = factory.router(curve ? { maxMessageSize, curve } : { maxMessageSize })
   }
 
   /** The port peers connect to (the same on every address we listen on, when it was free). */

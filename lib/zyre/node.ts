@@ -57,11 +57,15 @@ export class ZyreNode {
       warn,
       log,
     })
-    this.messages = new PeerMessages(this.mesh, { id: this.id, timers: opts, emit, warn })
+    this.messages = new PeerMessages(this.mesh, { id: this.id, timers: opts, curve: opts.curve !== undefined, emit, warn })
   }
 
   get started(): boolean {
     return this.running
+  }
+
+  get publicKey(): string | undefined {
+    return this.opts.curve?.publicText
   }
 
   get advertisedEndpoint(): string {
@@ -84,7 +88,7 @@ export class ZyreNode {
       logger: (line) => this.log(line),
     })
     await beacon.start()
-    const inbox = new Inbox(this.factory, o.maxMessageSize, {
+    const inbox = new Inbox(this.factory, { maxMessageSize: o.maxMessageSize, curve: o.curve }, {
       message: (uuid, msg) => {
         if (this.running) this.messages.receive(uuid, msg)
       },
@@ -106,7 +110,7 @@ export class ZyreNode {
         }
       })
       beacon.on('address', (info) => void this.followAddress(info))
-      beacon.publish(encodeBeacon({ uuid: this.uuid, port: inbox.port }))
+      beacon.publish(this.beaconPayload(inbox.port))
     } catch (err) {
       await inbox.close()
       await beacon.close()
@@ -132,7 +136,7 @@ export class ZyreNode {
     if (port === undefined || !this.running || this.inbox !== inbox) return
     if (this.opts.endpoint === undefined) this.endpoint = endpointAt(info, port)
     this.helloFrames = undefined
-    if (port !== before) this.beacon?.publish(encodeBeacon({ uuid: this.uuid, port }))
+    if (port !== before) this.beacon?.publish(this.beaconPayload(port))
     this.log(`address changed: now at ${this.endpoint}`)
   }
 
@@ -145,7 +149,7 @@ export class ZyreNode {
     this.beacon = undefined
     if (beacon) {
       beacon.silence()
-      await beacon.sendOnce(encodeBeacon({ uuid: this.uuid, port: 0 })).catch(() => undefined)
+      await beacon.sendOnce(this.beaconPayload(0)).catch(() => undefined)
       await beacon.close()
     }
     this.mesh.dropAll()
@@ -243,7 +247,9 @@ export class ZyreNode {
   private onBeacon(address: string, payload: Buffer): void {
     if (!this.running) return
     const beacon = readBeacon(address, payload)
-    if (beacon === undefined) return
+    // A node with CURVE keys hears only version 3 beacons (with a key), one without only version
+    // 1: the two could not talk (the C node decides the same way).
+    if (beacon === undefined || (beacon.publicKey !== undefined) !== (this.opts.curve !== undefined)) return
     const { id, endpoint } = beacon
     if (id === this.id) return
     if (beacon.port === 0) {
@@ -263,9 +269,14 @@ export class ZyreNode {
       this.log(`peer ${known.name || id} moved ${known.beaconEndpoint ?? known.endpoint} -> ${endpoint}`)
       this.mesh.remove(known)
     }
-    const peer = known !== undefined && !moved ? known : this.mesh.require(beacon.uuid, endpoint, 'beacon')
+    const peer = known !== undefined && !moved ? known : this.mesh.require(beacon.uuid, endpoint, 'beacon', beacon.publicKey)
     if (peer) peer.beaconEndpoint = endpoint
     // Beacons do not refresh presence: only TCP traffic proves the peer can talk to us.
+  }
+
+  /** Our beacon: version 3 with our public key when we have CURVE keys. Port 0: we leave. */
+  private beaconPayload(port: number): Buffer {
+    return encodeBeacon({ uuid: this.uuid, port, ...(this.opts.curve && { publicKey: this.opts.curve.publicKey }) })
   }
 
   /** The HELLO that opens every connection to a new peer: the headers are always sent, even empty. */

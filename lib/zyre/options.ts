@@ -1,6 +1,7 @@
 // Zyre node options and their defaults (RFC 36 and the C reference's timers).
 import type { BeaconMode } from '../beacon/destinations.ts'
 import { ZyreError, ZyreErrorCode } from './errors.ts'
+import { PUBLIC_KEY_HEADER, resolveCurve, type NodeCurve, type ZyreCurveOptions } from './curve.ts'
 
 export interface ZyreOptions {
   /** Public name; defaults to the first 6 hex characters of the UUID. */
@@ -34,6 +35,12 @@ export interface ZyreOptions {
   /** Largest message in bytes a peer may send us (all frames); a peer sending more is disconnected
    *  and reported. Default -1: no limit, as the C reference (libzmq's default). */
   maxMessageSize?: number
+  /**
+   * Encrypt and authenticate every peer connection with CURVE, as the C node does after
+   * zyre_set_zcert: version 3 beacons carry our public key, HELLO carries it as the X-PUBLICKEY
+   * header, and only peers with keys are talked to (nodes without keys are ignored, and ignore us).
+   */
+  curve?: ZyreCurveOptions
   /** Trace lines; default util.debuglog('zyre') (NODE_DEBUG=zyre). */
   logger?: (line: string) => void
 }
@@ -54,6 +61,7 @@ export interface ResolvedZyreOptions {
   multicastGroup: string | undefined
   peerQueueSize: number
   maxMessageSize: number
+  curve: NodeCurve | undefined
   logger: ((line: string) => void) | undefined
 }
 
@@ -75,6 +83,9 @@ export function resolveOptions(o: ZyreOptions = {}): ResolvedZyreOptions {
     // HELLO carries header names as short strings.
     if (Buffer.byteLength(key) > 255) throw new ZyreError(ZyreErrorCode.BAD_ARGUMENT, `header name '${key.slice(0, 20)}...' is longer than 255 bytes`)
   }
+  const curve = o.curve === undefined ? undefined : resolveCurve(o.curve)
+  // Our public key travels in HELLO, under the header name the C node reads.
+  if (curve) headers.set(PUBLIC_KEY_HEADER, curve.publicText)
   if (o.name !== undefined && Buffer.byteLength(o.name) > 255) {
     throw new ZyreError(ZyreErrorCode.BAD_ARGUMENT, 'name is longer than 255 bytes')
   }
@@ -94,6 +105,7 @@ export function resolveOptions(o: ZyreOptions = {}): ResolvedZyreOptions {
     multicastGroup: o.multicastGroup,
     peerQueueSize: Math.max(1, Math.round(o.peerQueueSize ?? (100 * expiredTimeout) / 1000)),
     maxMessageSize: checkedMaxMessageSize(o.maxMessageSize ?? -1),
+    curve,
     logger: o.logger,
   }
 }

@@ -31,12 +31,17 @@ export class PeerMesh {
     return this.directory.get(id)
   }
 
-  /** Finds or creates the peer with this UUID, connecting to `endpoint` and sending HELLO. */
-  require(uuid: Buffer, endpoint: string, via: 'beacon' | 'hello'): Peer | undefined {
+  /**
+   * Finds or creates the peer with this UUID, connecting to `endpoint` and sending HELLO. A node
+   * with CURVE keys dials only with the peer's public key (`serverKey`, from its beacon or HELLO).
+   */
+  require(uuid: Buffer, endpoint: string, via: 'beacon' | 'hello', serverKey?: Buffer): Peer | undefined {
     const id = uuid.toString('hex').toUpperCase()
     const existing = this.directory.get(id)
     if (existing) return existing
     if (endpoint === this.owner.ownEndpoint()) return undefined // never connect to ourselves
+    const { curve } = this.owner.opts
+    if (curve && !serverKey) return undefined
     // An endpoint now owned by a new UUID: whoever had it before is gone (ephemeral port reuse).
     const old = this.directory.atEndpoint(endpoint)
     if (old) {
@@ -46,7 +51,8 @@ export class PeerMesh {
     const { opts } = this.owner
     const peer = new Peer(uuid)
     if (via === 'hello') peer.helloEndpoint = endpoint
-    peer.connect(this.owner.factory, this.owner.uuid, endpoint, opts.peerQueueSize)
+    const keys = curve && serverKey && { publicKey: curve.publicKey, secretKey: curve.secretKey, serverKey }
+    peer.connect(this.owner.factory, this.owner.uuid, endpoint, opts.peerQueueSize, keys || undefined)
     peer.refresh(Date.now(), opts)
     this.directory.add(peer)
     this.deliver(peer, peer.sendHello(this.owner.hello())).catch(() => undefined)

@@ -5,11 +5,14 @@ import type { ZyreEvent } from './events.ts'
 import { ZyreError, ZyreErrorCode } from './errors.ts'
 import { NO_HEADERS, type Peer, type PresenceTimers } from './peer.ts'
 import type { PeerMesh } from './peer-mesh.ts'
+import { PUBLIC_KEY_HEADER, publicKeyHeader } from './curve.ts'
 
 export interface MessageContext {
   /** Our own id: messages claiming it are dropped. */
   readonly id: string
   readonly timers: PresenceTimers
+  /** Our node has CURVE keys: peers must show theirs in HELLO. */
+  readonly curve: boolean
   emit(event: ZyreEvent): void
   warn(err: ZyreError): void
 }
@@ -26,12 +29,18 @@ export class PeerMessages {
     if (id === this.ctx.id) return // never talk to ourselves
     let peer = this.mesh.get(id)
     if (msg.type === 'HELLO') {
+      const serverKey = this.ctx.curve ? publicKeyHeader(msg.headers) : undefined
+      if (this.ctx.curve && !serverKey) {
+        // As the C node: a peer that does not show its key could be a downgrade; it is not let in.
+        this.ctx.warn(new ZyreError(ZyreErrorCode.BAD_MESSAGE, `HELLO from ${id} without a CURVE public key (${PUBLIC_KEY_HEADER}) ignored`, { peer: id }))
+        return
+      }
       // A second HELLO means the peer restarted (or is an impostor), and a HELLO from another
       // endpoint than the one it gave before means it moved: forget the old one either way.
       if (peer && (peer.ready || (peer.helloEndpoint !== undefined && msg.endpoint !== peer.helloEndpoint))) {
         this.mesh.remove(peer)
       }
-      peer = this.mesh.require(uuid, msg.endpoint, 'hello')
+      peer = this.mesh.require(uuid, msg.endpoint, 'hello', serverKey)
       if (!peer) return
       peer.ready = true
     }

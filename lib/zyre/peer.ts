@@ -1,7 +1,7 @@
 // One remote ZRE peer: the DEALER we talk to it through, the sequence numbers in both directions,
 // what it told us (name, headers, groups, status) and its presence timers.
 import { encode, type ZreMsg } from '../../codecs/generated/zre-msg.ts'
-import type { DealerLike, SocketFactory } from './sockets.ts'
+import type { CurveClientKeys, DealerLike, SocketFactory } from './sockets.ts'
 import { ZyreError, ZyreErrorCode } from './errors.ts'
 
 /** A message to send, before the peer link stamps its sequence number. */
@@ -54,11 +54,14 @@ export class Peer {
     return this.dealer !== undefined
   }
 
-  /** Opens the DEALER to the peer's ROUTER, introducing ourselves with identity 0x01 + our UUID. */
-  connect(factory: SocketFactory, ourUuid: Buffer, endpoint: string, queueSize: number): void {
+  /**
+   * Opens the DEALER to the peer's ROUTER, introducing ourselves with identity 0x01 + our UUID;
+   * as a CURVE client when `curve` is given.
+   */
+  connect(factory: SocketFactory, ourUuid: Buffer, endpoint: string, queueSize: number, curve?: CurveClientKeys): void {
     this.disconnect()
     const routingId = Buffer.concat([Buffer.from([1]), ourUuid])
-    const dealer = factory.dealer({ routingId, sendHighWaterMark: queueSize })
+    const dealer = factory.dealer(curve ? { routingId, sendHighWaterMark: queueSize, curve } : { routingId, sendHighWaterMark: queueSize })
     dealer.connect(endpoint)
     this.dealer = dealer
     this.endpoint = endpoint

@@ -18,7 +18,23 @@ export interface RouterLike {
   close(): void
 }
 
+/** A DEALER's CURVE client keys: our key pair and the public key of the peer's ROUTER. */
+export interface CurveClientKeys {
+  publicKey: Buffer
+  secretKey: Buffer
+  serverKey: Buffer
+}
+
+/** A ROUTER's CURVE server keys and its check of each client's public key. */
+export interface CurveServerKeys {
+  publicKey: Buffer
+  secretKey: Buffer
+  authenticate?: ((req: { publicKey: string; address: string }) => boolean | Promise<boolean>) | undefined
+}
+
 export interface SocketFactory {
-  dealer(options: { routingId: Buffer; sendHighWaterMark: number }): DealerLike
-  router(options: { maxMessageSize: number }): RouterLike
+  /** `curve`: connect as a CURVE client (a node with keys); plain NULL security without it. */
+  dealer(options: { routingId: Buffer; sendHighWaterMark: number; curve?: CurveClientKeys }): DealerLike
+  /** `curve`: a CURVE server (a node with keys); plain NULL security without it. */
+  router(options: { maxMessageSize: number; curve?: CurveServerKeys }): RouterLike
 }

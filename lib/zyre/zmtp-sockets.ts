@@ -6,7 +6,21 @@ import { Dealer, Router } from '../../zmtp/index.ts'
 import type { SocketFactory } from './sockets.ts'
 
 export const zmtpSockets: SocketFactory = {
-  dealer: ({ routingId, sendHighWaterMark }) =>
-    new Dealer({ routingId, sendHighWaterMark, sendTimeout: 0, linger: 500, reconnectInterval: 100 }),
-  router: ({ maxMessageSize }) => new Router({ linger: 0, handover: true, maxMessageSize }),
+  dealer: ({ routingId, sendHighWaterMark, curve }) =>
+    new Dealer({
+      routingId,
+      sendHighWaterMark,
+      sendTimeout: 0,
+      linger: 500,
+      reconnectInterval: 100,
+      ...(curve && { curvePublicKey: curve.publicKey, curveSecretKey: curve.secretKey, curveServerKey: curve.serverKey }),
+    }),
+  router: ({ maxMessageSize, curve }) =>
+    new Router({
+      linger: 0,
+      handover: true,
+      maxMessageSize,
+      ...(curve && { curveServer: true, curvePublicKey: curve.publicKey, curveSecretKey: curve.secretKey }),
+      ...(curve?.authenticate && { curveAuthenticate: curve.authenticate }),
+    }),
 }

@@ -56,6 +56,11 @@ export class Zyre extends EventEmitter<EventMap> {
     return this.node.name
   }
 
+  /** Our CURVE public key as 40 characters of Z85 (what peers see as X-PUBLICKEY), or undefined without CURVE. */
+  get publicKey(): string | undefined {
+    return this.node.publicKey
+  }
+
   /** The endpoint we advertise in HELLO (tcp://address:port), once started. */
   get endpoint(): string {
     return this.node.advertisedEndpoint

@@ -22,9 +22,16 @@ t.test('a version 1 beacon: id, port, endpoint at the sender address; read once 
   t.equal(readBeacon('127.0.0.1', encodeBeacon({ uuid, port: 0 }))!.port, 0, 'port 0 (leaving) is read too')
 })
 
-t.test('anything but a version 1 beacon reads as nothing, also when seen again', async (t) => {
-  const v3 = encodeBeacon({ uuid, port: 1, publicKey: Buffer.alloc(32, 7) })
-  const bad = [v3, Buffer.from('ZRE'), Buffer.alloc(22), Buffer.concat([encodeBeacon({ uuid, port: 1 }), Buffer.of(0)])]
+t.test('a version 3 beacon is read with its public key; a version 1 beacon has none', async (t) => {
+  const key = Buffer.alloc(32, 7)
+  const r = readBeacon('127.0.0.3', encodeBeacon({ uuid, port: 40124, publicKey: key }))!
+  t.same(r.publicKey, key)
+  t.equal(r.endpoint, 'tcp://127.0.0.3:40124')
+  t.equal(readBeacon('127.0.0.3', encodeBeacon({ uuid, port: 40124 }))!.publicKey, undefined)
+})
+
+t.test('anything but a version 1 or 3 beacon reads as nothing, also when seen again', async (t) => {
+  const bad = [Buffer.from('ZRE'), Buffer.alloc(22), Buffer.concat([encodeBeacon({ uuid, port: 1 }), Buffer.of(0)])]
   for (const b of bad) {
     t.equal(readBeacon('127.0.0.2', b), undefined)
     t.equal(readBeacon('127.0.0.2', b), undefined)
