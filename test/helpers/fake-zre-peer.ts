@@ -6,6 +6,12 @@ import * as zmq from 'zeromq'
 import { decode, encode, type ZreMsg } from '../../codecs/generated/zre-msg.ts'
 import { binaryId } from './zeromq-js-sockets.ts'
 
+/** A CURVE key pair as zeromq.js makes them (40 characters of Z85 each). */
+export interface FakeCurveKeys {
+  publicKey: string
+  secretKey: string
+}
+
 type WithoutSequence<M> = M extends ZreMsg ? Omit<M, 'sequence'> & { sequence?: number } : never
 export type FakeOutgoing = WithoutSequence<ZreMsg>
 
@@ -16,15 +22,20 @@ export class FakeZrePeer {
   /** Frames the node sent that did not decode. */
   readonly undecodable: Buffer[][] = []
   endpoint = ''
-  private readonly router = new zmq.Router({ linger: 0 })
+  private readonly router: zmq.Router
   private dealer: zmq.Dealer | undefined
   private sequence = 0
   private waiters = new Set<() => void>()
   private closed = false
 
-  constructor(uuid: Buffer = randomBytes(16)) {
+  /** `curve`: our ROUTER is a libzmq CURVE server with these keys, and our DEALER a CURVE client. */
+  constructor(
+    uuid: Buffer = randomBytes(16),
+    private readonly curve?: FakeCurveKeys,
+  ) {
     this.uuid = uuid
     this.id = uuid.toString('hex').toUpperCase()
+    this.router = new zmq.Router({ linger: 0, ...(curve && { curveServer: true, curvePublicKey: curve.publicKey, curveSecretKey: curve.secretKey }) })
   }
 
   /** Binds our ROUTER on loopback and starts collecting what peers send us. */
@@ -39,10 +50,14 @@ export class FakeZrePeer {
     return Number(/:(\d+)$/.exec(this.endpoint)![1])
   }
 
-  /** Opens our DEALER to a node's ROUTER with the ZRE identity 0x01 + UUID (`marker` replaces 0x01). */
-  connect(endpoint: string, marker = 1): void {
+  /**
+   * Opens our DEALER to a node's ROUTER with the ZRE identity 0x01 + UUID (`marker` replaces
+   * 0x01); as a CURVE client of `serverKey` (Z85) when our peer has CURVE keys.
+   */
+  connect(endpoint: string, marker = 1, serverKey?: string): void {
     this.dealer?.close()
-    this.dealer = new zmq.Dealer({ routingId: binaryId(Buffer.concat([Buffer.from([marker]), this.uuid])), linger: 0 })
+    const curve = this.curve && serverKey !== undefined && { curvePublicKey: this.curve.publicKey, curveSecretKey: this.curve.secretKey, curveServerKey: serverKey }
+    this.dealer = new zmq.Dealer({ routingId: binaryId(Buffer.concat([Buffer.from([marker]), this.uuid])), linger: 0, ...curve })
     this.dealer.connect(endpoint)
     this.sequence = 0
   }
