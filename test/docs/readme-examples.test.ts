@@ -1,6 +1,6 @@
 // Every TypeScript example in README.md that imports this package runs as written (imports pointed
 // at the source) and exits 0, so the documentation cannot drift from the API. Examples only use
-// loopback; the Zyre example pins its own beacon port (47391).
+// loopback; the Zyre examples pin their own beacon ports (47391, 47392).
 import t from 'tap'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
