@@ -94,12 +94,24 @@ function checkKeyNonce(key: Uint8Array, nonce: Uint8Array): void {
   checkLength('nonce', nonce, CURVE_NONCE_BYTES)
 }
 
-/** Starts the XSalsa20 stream for key and nonce, and Poly1305 with the stream's first 32 bytes. */
-function start(key: Uint8Array, nonce: Uint8Array): void {
-  stream.init(key, nonce)
+/** Poly1305 keyed with the XSalsa20 stream's first 32 bytes (the stream is already started). */
+function startMac(): void {
   stream.keystream(polyKey, 0, 32)
   mac.init(polyKey)
   polyKey.fill(0)
+}
+
+/**
+ * The XSalsa20 subkey of a box key for every nonce that begins with these 16 bytes: CURVE's
+ * MESSAGE nonces are a fixed 16-byte prefix and a counter, so a connection derives it once per
+ * direction and each MESSAGE saves one Salsa20 core (sealIntoSubkey / openSubkey).
+ */
+export function boxSubkey(key: Uint8Array, noncePrefix: Uint8Array): Buffer {
+  checkLength('box key', key, CURVE_KEY_BYTES)
+  checkLength('nonce prefix', noncePrefix, 16)
+  const subkey = Buffer.alloc(CURVE_KEY_BYTES)
+  hsalsa20(subkey, 0, key, noncePrefix)
+  return subkey
 }
 
 /**
@@ -110,12 +122,30 @@ function start(key: Uint8Array, nonce: Uint8Array): void {
  */
 export function sealInto(key: Uint8Array, nonce: Uint8Array, parts: readonly Uint8Array[], out: Uint8Array, offset: number): number {
   checkKeyNonce(key, nonce)
+  const total = sealSize(parts, out, offset)
+  stream.init(key, nonce)
+  return sealStarted(parts, total, out, offset)
+}
+
+/** sealInto with the subkey of the nonce's first 16 bytes (boxSubkey); only its last 8 are read. */
+export function sealIntoSubkey(subkey: Uint8Array, nonce: Uint8Array, parts: readonly Uint8Array[], out: Uint8Array, offset: number): number {
+  checkKeyNonce(subkey, nonce)
+  const total = sealSize(parts, out, offset)
+  stream.initSubkey(subkey, nonce)
+  return sealStarted(parts, total, out, offset)
+}
+
+function sealSize(parts: readonly Uint8Array[], out: Uint8Array, offset: number): number {
   let total = 0
   for (const p of parts) total += p.length
   if (!Number.isInteger(offset) || offset < 0 || offset + CURVE_MAC_BYTES + total > out.length) {
     throw new RangeError(`sealInto needs ${CURVE_MAC_BYTES + total} bytes at offset ${offset} of a ${out.length}-byte buffer`)
   }
-  start(key, nonce)
+  return total
+}
+
+function sealStarted(parts: readonly Uint8Array[], total: number, out: Uint8Array, offset: number): number {
+  startMac()
   const cStart = offset + CURVE_MAC_BYTES
   let at = cStart
   for (const p of parts) {
@@ -142,7 +172,20 @@ export function seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array):
 export function open(key: Uint8Array, nonce: Uint8Array, box: Uint8Array): Buffer | undefined {
   checkKeyNonce(key, nonce)
   if (!(box instanceof Uint8Array) || box.length < CURVE_MAC_BYTES) return undefined
-  start(key, nonce)
+  stream.init(key, nonce)
+  return openStarted(box)
+}
+
+/** open with the subkey of the nonce's first 16 bytes (boxSubkey); only its last 8 are read. */
+export function openSubkey(subkey: Uint8Array, nonce: Uint8Array, box: Uint8Array): Buffer | undefined {
+  checkKeyNonce(subkey, nonce)
+  if (!(box instanceof Uint8Array) || box.length < CURVE_MAC_BYTES) return undefined
+  stream.initSubkey(subkey, nonce)
+  return openStarted(box)
+}
+
+function openStarted(box: Uint8Array): Buffer | undefined {
+  startMac()
   const len = box.length - CURVE_MAC_BYTES
   mac.update(box, CURVE_MAC_BYTES, len)
   mac.finish(tag, 0)

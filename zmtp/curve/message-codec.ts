@@ -5,7 +5,7 @@
 
 import { ZmtpError } from '../errors.ts'
 import { writeFrameHeader, frameHeaderSize } from '../codec/frame.ts'
-import { CURVE_MAC_BYTES, open, sealInto } from './box.ts'
+import { boxSubkey, CURVE_MAC_BYTES, openSubkey, sealIntoSubkey } from './box.ts'
 import { latin1, readCounter, writeCounter } from './nonces.ts'
 
 export const CURVE_FLAG_MORE = 0x01
@@ -26,7 +26,9 @@ export interface CurveFrame {
 }
 
 export class CurveMessageCodec {
-  private readonly key: Buffer
+  /** Each direction's XSalsa20 subkey: the nonce prefix is fixed per direction (boxSubkey). */
+  private readonly sendKey: Buffer
+  private readonly receiveKey: Buffer
   /** Our next nonce and the peer's: each direction's prefix, then the counter of each MESSAGE. */
   private readonly nonce = Buffer.allocUnsafe(24)
   private readonly peerNonce = Buffer.allocUnsafe(24)
@@ -39,9 +41,12 @@ export class CurveMessageCodec {
    * MESSAGE (the handshake used the ones before), `peerCounter` the last one the peer used.
    */
   constructor(key: Buffer, asServer: boolean, nextCounter: number, peerCounter: number) {
-    this.key = key
-    ;(asServer ? PREFIX_FROM_SERVER : PREFIX_FROM_CLIENT).copy(this.nonce, 0)
-    ;(asServer ? PREFIX_FROM_CLIENT : PREFIX_FROM_SERVER).copy(this.peerNonce, 0)
+    const ours = asServer ? PREFIX_FROM_SERVER : PREFIX_FROM_CLIENT
+    const theirs = asServer ? PREFIX_FROM_CLIENT : PREFIX_FROM_SERVER
+    ours.copy(this.nonce, 0)
+    theirs.copy(this.peerNonce, 0)
+    this.sendKey = boxSubkey(key, ours)
+    this.receiveKey = boxSubkey(key, theirs)
     this.nextCounter = nextCounter
     this.peerCounter = peerCounter
   }
@@ -58,7 +63,7 @@ export class CurveMessageCodec {
     out.copy(this.nonce, 16, off + 8, off + 16)
     off += HEADER
     this.flagByte[0] = flags
-    sealInto(this.key, this.nonce, [this.flagByte, body], out, off)
+    sealIntoSubkey(this.sendKey, this.nonce, [this.flagByte, body], out, off)
     return out
   }
 
@@ -84,7 +89,7 @@ export class CurveMessageCodec {
     const counter = readCounter(frame, 8)
     if (counter <= this.peerCounter) throw new ZmtpError('ZMTP_INVALID_SEQUENCE', 'CURVE MESSAGE nonce did not increase')
     frame.copy(this.peerNonce, 16, 8, 16)
-    const plain = open(this.key, this.peerNonce, frame.subarray(HEADER))
+    const plain = openSubkey(this.receiveKey, this.peerNonce, frame.subarray(HEADER))
     if (plain === undefined) throw new ZmtpError('ZMTP_CRYPTOGRAPHIC', 'CURVE MESSAGE does not open with the connection key')
     this.peerCounter = counter
     // Other flag bits are ignored, as libzmq masks them.

@@ -5,6 +5,7 @@ import fc from 'fast-check'
 import { randomBytes, randomInt } from 'node:crypto'
 import {
   boxKey,
+  boxSubkey,
   CURVE_KEY_BYTES,
   CURVE_MAC_BYTES,
   CURVE_NONCE_BYTES,
@@ -12,8 +13,10 @@ import {
   curveKeyPairRaw,
   curvePublicKeyOf,
   open,
+  openSubkey,
   seal,
   sealInto,
+  sealIntoSubkey,
 } from '../../../zmtp/curve/box.ts'
 import { hex, oracle, unhex, type OracleRequest } from './oracle.ts'
 
@@ -141,6 +144,30 @@ t.test('open(seal(m)) is m; sealInto in parts equals seal', async (t) => {
     }),
     { numRuns: 300 },
   )
+  t.pass('300 random messages')
+})
+
+t.test('with the subkey of the nonce prefix: the same boxes as with the key (CURVE MESSAGE path)', async (t) => {
+  fc.assert(
+    fc.property(key32, nonce24, message, fc.nat(), (key, nonce, m, pick) => {
+      const subkey = boxSubkey(key, nonce.subarray(0, 16))
+      const box = seal(key, nonce, m)
+      const out = Buffer.alloc(box.length + 3)
+      const written = sealIntoSubkey(subkey, nonce, [m.subarray(0, pick % (m.length + 1)), m.subarray(pick % (m.length + 1))], out, 3)
+      const flipped = Buffer.from(box)
+      flipped[pick % box.length]! ^= 1 << (pick % 8)
+      const otherPrefix = boxSubkey(key, Uint8Array.from(nonce.subarray(0, 16), (b, i) => (i === pick % 16 ? b ^ 1 : b)))
+      return (
+        written === box.length &&
+        out.subarray(3).equals(box) &&
+        openSubkey(subkey, nonce, box)?.equals(m) === true &&
+        openSubkey(subkey, nonce, flipped) === undefined &&
+        openSubkey(otherPrefix, nonce, box) === undefined
+      )
+    }),
+    { numRuns: 300 },
+  )
+  t.throws(() => boxSubkey(Buffer.alloc(32), Buffer.alloc(24)), RangeError, 'the prefix is 16 bytes')
   t.pass('300 random messages')
 })
 
