@@ -176,27 +176,35 @@ export function open(key: Uint8Array, nonce: Uint8Array, box: Uint8Array): Buffe
   return openStarted(box)
 }
 
-/** open with the subkey of the nonce's first 16 bytes (boxSubkey); only its last 8 are read. */
-export function openSubkey(subkey: Uint8Array, nonce: Uint8Array, box: Uint8Array): Buffer | undefined {
+/**
+ * open with the subkey of the nonce's first 16 bytes (boxSubkey); only its last 8 are read. The
+ * box is box[offset..]. With `head`, the plaintext's first head.length bytes are opened into it
+ * and the rest is returned (a box too short for head does not open).
+ */
+export function openSubkey(subkey: Uint8Array, nonce: Uint8Array, box: Uint8Array, offset = 0, head?: Uint8Array): Buffer | undefined {
   checkKeyNonce(subkey, nonce)
-  if (!(box instanceof Uint8Array) || box.length < CURVE_MAC_BYTES) return undefined
+  const headLength = head === undefined ? 0 : head.length
+  if (!(box instanceof Uint8Array) || box.length - offset < CURVE_MAC_BYTES + headLength) return undefined
   stream.initSubkey(subkey, nonce)
-  return openStarted(box)
+  return openStarted(box, offset, head)
 }
 
-function openStarted(box: Uint8Array): Buffer | undefined {
+function openStarted(box: Uint8Array, offset = 0, head?: Uint8Array): Buffer | undefined {
   startMac()
-  const len = box.length - CURVE_MAC_BYTES
-  mac.update(box, CURVE_MAC_BYTES, len)
+  const cStart = offset + CURVE_MAC_BYTES
+  const len = box.length - cStart
+  mac.update(box, cStart, len)
   mac.finish(tag, 0)
-  const ok = equalConstantTime(tag, 0, box, 0, CURVE_MAC_BYTES)
-  tag.fill(0)
+  const ok = equalConstantTime(tag, 0, box, offset, CURVE_MAC_BYTES)
+  for (let i = 0; i < CURVE_MAC_BYTES; i++) tag[i] = 0
   if (!ok) {
     stream.wipe()
     return undefined
   }
-  const plain = Buffer.allocUnsafe(len)
-  stream.xor(box, CURVE_MAC_BYTES, plain, 0, len)
+  const headLength = head === undefined ? 0 : head.length
+  if (head !== undefined) stream.xor(box, cStart, head, 0, headLength)
+  const plain = Buffer.allocUnsafe(len - headLength)
+  stream.xor(box, cStart + headLength, plain, 0, len - headLength)
   stream.wipe()
   return plain
 }

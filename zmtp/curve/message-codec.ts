@@ -33,6 +33,8 @@ export class CurveMessageCodec {
   private readonly nonce = Buffer.allocUnsafe(24)
   private readonly peerNonce = Buffer.allocUnsafe(24)
   private readonly flagByte = Buffer.alloc(1)
+  /** The flags byte of the MESSAGE last opened. */
+  private readonly openedFlags = new Uint8Array(1)
   private nextCounter: number
   private peerCounter: number
 
@@ -58,9 +60,9 @@ export class CurveMessageCodec {
     const size = HEADER + CURVE_MAC_BYTES + 1 + body.length
     const out = Buffer.allocUnsafe(frameHeaderSize(size) + size)
     let off = writeFrameHeader(out, 0, 0, size)
-    MESSAGE.copy(out, off)
+    for (let i = 0; i < 8; i++) out[off + i] = MESSAGE[i]!
     writeCounter(out, off + 8, counter)
-    out.copy(this.nonce, 16, off + 8, off + 16)
+    writeCounter(this.nonce, 16, counter)
     off += HEADER
     this.flagByte[0] = flags
     sealIntoSubkey(this.sendKey, this.nonce, [this.flagByte, body], out, off)
@@ -82,17 +84,22 @@ export class CurveMessageCodec {
 
   /** Opens the body of a MESSAGE frame. Throws ZmtpError for anything but a valid, newer MESSAGE. */
   decode(frame: Buffer): CurveFrame {
-    if (frame.length < MESSAGE.length || !MESSAGE.equals(frame.subarray(0, MESSAGE.length))) {
-      throw new ZmtpError('ZMTP_UNEXPECTED_COMMAND', 'expected a CURVE MESSAGE')
-    }
+    if (!isMessage(frame)) throw new ZmtpError('ZMTP_UNEXPECTED_COMMAND', 'expected a CURVE MESSAGE')
     if (frame.length < HEADER + CURVE_MAC_BYTES + 1) throw new ZmtpError('ZMTP_BAD_COMMAND', 'CURVE MESSAGE too short')
     const counter = readCounter(frame, 8)
     if (counter <= this.peerCounter) throw new ZmtpError('ZMTP_INVALID_SEQUENCE', 'CURVE MESSAGE nonce did not increase')
-    frame.copy(this.peerNonce, 16, 8, 16)
-    const plain = openSubkey(this.receiveKey, this.peerNonce, frame.subarray(HEADER))
-    if (plain === undefined) throw new ZmtpError('ZMTP_CRYPTOGRAPHIC', 'CURVE MESSAGE does not open with the connection key')
+    const nonce = this.peerNonce
+    for (let i = 8; i < 16; i++) nonce[i + 8] = frame[i]!
+    const body = openSubkey(this.receiveKey, nonce, frame, HEADER, this.openedFlags)
+    if (body === undefined) throw new ZmtpError('ZMTP_CRYPTOGRAPHIC', 'CURVE MESSAGE does not open with the connection key')
     this.peerCounter = counter
     // Other flag bits are ignored, as libzmq masks them.
-    return { flags: plain[0]! & (CURVE_FLAG_MORE | CURVE_FLAG_COMMAND), body: plain.subarray(1) }
+    return { flags: this.openedFlags[0]! & (CURVE_FLAG_MORE | CURVE_FLAG_COMMAND), body }
   }
+}
+
+function isMessage(frame: Buffer): boolean {
+  if (frame.length < MESSAGE.length) return false
+  for (let i = 0; i < MESSAGE.length; i++) if (frame[i] !== MESSAGE[i]) return false
+  return true
 }

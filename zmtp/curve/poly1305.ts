@@ -47,7 +47,7 @@ export class Poly1305 {
     r[8] = ((t6 >>> 8) | (t7 << 8)) & 0x1fff
     r[9] = t7 >>> 5
     for (let i = 0; i < 8; i++) this.pad[i] = key[o + 16 + 2 * i]! | (key[o + 17 + 2 * i]! << 8)
-    this.h.fill(0)
+    zero(this.h)
     this.leftover = 0
     return this
   }
@@ -117,7 +117,7 @@ export class Poly1305 {
   update(m: Uint8Array, off = 0, len = m.length - off): this {
     if (this.leftover > 0) {
       const take = Math.min(BLOCK - this.leftover, len)
-      this.buffer.set(m.subarray(off, off + take), this.leftover)
+      copyBytes(m, off, this.buffer, this.leftover, take)
       this.leftover += take
       off += take
       len -= take
@@ -132,7 +132,7 @@ export class Poly1305 {
       len -= whole
     }
     if (len > 0) {
-      this.buffer.set(m.subarray(off, off + len), 0)
+      copyBytes(m, off, this.buffer, 0, len)
       this.leftover = len
     }
     return this
@@ -144,7 +144,7 @@ export class Poly1305 {
       // Last partial block: the message bytes, a 1 byte, zeros; no 2^128 bit.
       const b = this.buffer
       b[this.leftover] = 1
-      b.fill(0, this.leftover + 1)
+      for (let i = this.leftover + 1; i < BLOCK; i++) b[i] = 0
       this.blocks(b, 0, BLOCK, 0)
       this.leftover = 0
     }
@@ -197,13 +197,22 @@ export class Poly1305 {
   }
 
   wipe(): void {
-    this.r.fill(0)
-    this.h.fill(0)
-    this.g.fill(0)
-    this.pad.fill(0)
-    this.buffer.fill(0)
+    zero(this.r)
+    zero(this.h)
+    zero(this.g)
+    zero(this.pad)
+    zero(this.buffer)
     this.leftover = 0
   }
+}
+
+// Plain loops for these few bytes: cheaper per message than fill(), set() and subarray().
+function zero(a: Int32Array | Uint8Array): void {
+  for (let i = 0; i < a.length; i++) a[i] = 0
+}
+
+function copyBytes(src: Uint8Array, srcOff: number, dst: Uint8Array, dstOff: number, len: number): void {
+  for (let i = 0; i < len; i++) dst[dstOff + i] = src[srcOff + i]!
 }
 
 const shared = new Poly1305()

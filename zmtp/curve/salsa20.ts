@@ -267,8 +267,12 @@ export class XSalsa20 {
 
   /** Forgets the key material. */
   wipe(): void {
-    this.state.fill(0)
-    this.words.fill(0)
+    const s = this.state
+    const w = this.words
+    for (let i = 0; i < 16; i++) {
+      s[i] = 0
+      w[i] = 0
+    }
     this.used = BLOCK_BYTES
   }
 }

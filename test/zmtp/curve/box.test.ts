@@ -147,6 +147,14 @@ t.test('open(seal(m)) is m; sealInto in parts equals seal', async (t) => {
   t.pass('300 random messages')
 })
 
+/** openSubkey with a head of `n` bytes gives m's first n bytes there and the rest returned. */
+function opensWithHead(subkey: Uint8Array, nonce: Uint8Array, box: Uint8Array, m: Uint8Array, n: number): boolean {
+  const head = new Uint8Array(n)
+  const rest = openSubkey(subkey, nonce, box, 0, head)
+  const tooLong = openSubkey(subkey, nonce, box, 0, new Uint8Array(m.length + 1))
+  return rest !== undefined && Buffer.from(head).equals(m.subarray(0, n)) && rest.equals(m.subarray(n)) && tooLong === undefined
+}
+
 t.test('with the subkey of the nonce prefix: the same boxes as with the key (CURVE MESSAGE path)', async (t) => {
   fc.assert(
     fc.property(key32, nonce24, message, fc.nat(), (key, nonce, m, pick) => {
@@ -161,6 +169,8 @@ t.test('with the subkey of the nonce prefix: the same boxes as with the key (CUR
         written === box.length &&
         out.subarray(3).equals(box) &&
         openSubkey(subkey, nonce, box)?.equals(m) === true &&
+        openSubkey(subkey, nonce, Buffer.concat([Buffer.alloc(5, 9), box]), 5)?.equals(m) === true &&
+        opensWithHead(subkey, nonce, box, m, pick % (m.length + 1)) &&
         openSubkey(subkey, nonce, flipped) === undefined &&
         openSubkey(otherPrefix, nonce, box) === undefined
       )
