@@ -16,7 +16,6 @@ const HIBIT_FULL = 1 << 11
 export class Poly1305 {
   private readonly r = new Int32Array(10)
   private readonly h = new Int32Array(10)
-  private readonly g = new Int32Array(10)
   /** The second key half, s, added to h at the end (as 16-bit words). */
   private readonly pad = new Int32Array(8)
   private readonly buffer = new Uint8Array(BLOCK)
@@ -149,32 +148,51 @@ export class Poly1305 {
       this.leftover = 0
     }
     const h = this.h
-    const g = this.g
+    let h0 = h[0]!, h1 = h[1]!, h2 = h[2]!, h3 = h[3]!, h4 = h[4]!
+    let h5 = h[5]!, h6 = h[6]!, h7 = h[7]!, h8 = h[8]!, h9 = h[9]!
     // Two full carry passes (the second absorbs the 5 folded back from the first): afterwards every
     // limb is below 2^13, so h < 2^130.
     let c = 0
     for (let pass = 0; pass < 2; pass++) {
-      for (let i = 0; i < 10; i++) {
-        const v = h[i]! + c
-        c = v >>> 13
-        h[i] = v & 0x1fff
-      }
+      h0 += c; c = h0 >>> 13; h0 &= 0x1fff
+      h1 += c; c = h1 >>> 13; h1 &= 0x1fff
+      h2 += c; c = h2 >>> 13; h2 &= 0x1fff
+      h3 += c; c = h3 >>> 13; h3 &= 0x1fff
+      h4 += c; c = h4 >>> 13; h4 &= 0x1fff
+      h5 += c; c = h5 >>> 13; h5 &= 0x1fff
+      h6 += c; c = h6 >>> 13; h6 &= 0x1fff
+      h7 += c; c = h7 >>> 13; h7 &= 0x1fff
+      h8 += c; c = h8 >>> 13; h8 &= 0x1fff
+      h9 += c; c = h9 >>> 13; h9 &= 0x1fff
       c *= 5
     }
-    h[0] = h[0]! + c
+    h0 += c
     // g = h + 5 - 2^130: the carry out of bit 130 of h + 5 is 1 exactly when h >= p. Select g
     // then, h otherwise, without branching on secret data.
-    c = 5
-    for (let i = 0; i < 10; i++) {
-      const v = h[i]! + c
-      c = v >>> 13
-      g[i] = v & 0x1fff
-    }
-    const useG = -c
-    for (let i = 0; i < 10; i++) h[i] = (h[i]! & ~useG) | (g[i]! & useG)
+    let v = h0 + 5
+    const g0 = v & 0x1fff; v = h1 + (v >>> 13)
+    const g1 = v & 0x1fff; v = h2 + (v >>> 13)
+    const g2 = v & 0x1fff; v = h3 + (v >>> 13)
+    const g3 = v & 0x1fff; v = h4 + (v >>> 13)
+    const g4 = v & 0x1fff; v = h5 + (v >>> 13)
+    const g5 = v & 0x1fff; v = h6 + (v >>> 13)
+    const g6 = v & 0x1fff; v = h7 + (v >>> 13)
+    const g7 = v & 0x1fff; v = h8 + (v >>> 13)
+    const g8 = v & 0x1fff; v = h9 + (v >>> 13)
+    const g9 = v & 0x1fff
+    const useG = -(v >>> 13)
+    const useH = ~useG
+    h0 = (h0 & useH) | (g0 & useG)
+    h1 = (h1 & useH) | (g1 & useG)
+    h2 = (h2 & useH) | (g2 & useG)
+    h3 = (h3 & useH) | (g3 & useG)
+    h4 = (h4 & useH) | (g4 & useG)
+    h5 = (h5 & useH) | (g5 & useG)
+    h6 = (h6 & useH) | (g6 & useG)
+    h7 = (h7 & useH) | (g7 & useG)
+    h8 = (h8 & useH) | (g8 & useG)
+    h9 = (h9 & useH) | (g9 & useG)
     // h mod 2^128 as eight 16-bit words, plus s, little-endian.
-    const h0 = h[0]!, h1 = h[1]!, h2 = h[2]!, h3 = h[3]!, h4 = h[4]!
-    const h5 = h[5]!, h6 = h[6]!, h7 = h[7]!, h8 = h[8]!, h9 = h[9]!
     const pad = this.pad
     let f = 0
     f = this.emit(out, outOff, h0 | (h1 << 13), pad[0]!, f)
@@ -199,7 +217,6 @@ export class Poly1305 {
   wipe(): void {
     zero(this.r)
     zero(this.h)
-    zero(this.g)
     zero(this.pad)
     zero(this.buffer)
     this.leftover = 0
