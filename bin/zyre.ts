@@ -11,6 +11,7 @@ const commands: Record<string, string> = {
   ping: 'join GLOBAL, whisper "Hello" to each new peer, print every event',
   chat: 'shout lines from stdin to a group, print everything received',
   gen: 'generate a TypeScript codec from a zproto XML model',
+  keygen: 'make a CURVE key pair (a certificate file for --curve-cert)',
 }
 
 function usage(): string {

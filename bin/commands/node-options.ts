@@ -1,7 +1,8 @@
 // Command-line options shared by the commands that run a Zyre node (ping, chat), and the
 // translation of their values into ZyreOptions.
 import type { ParseArgsConfig } from 'node:util'
-import type { ZyreOptions } from '../../lib/index.ts'
+import { ZyreError, ZyreErrorCode, type ZyreOptions } from '../../lib/index.ts'
+import { CertError, readCert } from './curve-cert.ts'
 
 export const nodeOptionSpecs = {
   name: { type: 'string' },
@@ -11,6 +12,7 @@ export const nodeOptionSpecs = {
   evasive: { type: 'string' },
   expired: { type: 'string' },
   header: { type: 'string', multiple: true },
+  'curve-cert': { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -24,6 +26,8 @@ export const nodeOptionsHelp = `node options:
   --evasive MS         silence before a peer is pinged and reported EVASIVE (default 5000)
   --expired MS         silence before a peer is removed (default 30000)
   --header K=V         a HELLO header, repeatable
+  --curve-cert FILE    encrypt with CURVE using this secret certificate (zyre keygen --out FILE,
+                       or a C node's zcert file); only peers with keys are seen
   -v, --verbose        trace the protocol on stderr
   --json               one JSON object per event per line`
 
@@ -35,6 +39,7 @@ export interface NodeOptionValues {
   evasive?: string | undefined
   expired?: string | undefined
   header?: string[] | undefined
+  'curve-cert'?: string | undefined
   verbose?: boolean | undefined
 }
 
@@ -68,6 +73,7 @@ export function toZyreOptions(v: NodeOptionValues): ZyreOptions {
   if (evasive !== undefined) o.evasiveTimeout = evasive
   const expired = integer('expired', v.expired)
   if (expired !== undefined) o.expiredTimeout = expired
+  if (v['curve-cert'] !== undefined) o.curve = readCert(v['curve-cert'])
   if (v.verbose) o.logger = (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`)
   return o
 }
@@ -77,7 +83,8 @@ export async function withUsage(help: string, body: () => Promise<number>): Prom
   try {
     return await body()
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    const badOption = err instanceof ZyreError && err.code === ZyreErrorCode.BAD_ARGUMENT
+    if (err instanceof UsageError || err instanceof CertError || badOption || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`${(err as Error).message}\n\n${help}\n`)
       return 2
     }

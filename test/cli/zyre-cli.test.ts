@@ -1,12 +1,17 @@
 // The `zyre` command line as a user runs it: two `zyre ping` processes find each other and
 // whisper Hello; `zyre chat` shouts stdin lines to another chat; `zyre demo` (npm start) runs
-// to "demo OK"; bad options exit 2 with the help text. All on loopback, each on its own port.
+// to "demo OK"; `zyre keygen` certificates (czmq's zcert reads ours, we read its) encrypt two
+// pings; bad options exit 2 with the help text. All on loopback, each on its own port.
 import t from 'tap'
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 // From source, in-process through tsx's loader (no build needed); test/package/ covers the built bin.
 const bin = fileURLToPath(new URL('../../bin/zyre.ts', import.meta.url))
+const helper = fileURLToPath(new URL('../helpers/czmq_cert.py', import.meta.url))
 
 interface Proc {
   child: ChildProcessWithoutNullStreams
@@ -113,4 +118,49 @@ t.test('bad options exit 2 with help', async (t) => {
   const h = zyre(['demo', '--help'])
   t.equal(await h.exited, 0)
   t.ok(h.lines.some((l) => l.startsWith('usage: zyre demo')))
+})
+
+t.test('zyre keygen certificates: czmq reads ours, we read czmq\'s, two pings meet over CURVE', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'zyre-cli-cert-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const ours = join(dir, 'ours.cert')
+  const made = zyre(['keygen', '--out', ours])
+  t.equal(await made.exited, 0)
+  t.equal(statSync(ours).mode & 0o777, 0o600, 'the secret certificate is readable by its owner only')
+  const printed = /^public-key = "(.{40})"$/.exec(made.lines[0] ?? '')?.[1]
+  t.ok(printed, 'keygen prints the public key')
+  const again = zyre(['keygen', '--out', ours])
+  t.equal(await again.exited, 2, 'never over an existing file')
+
+  const czmq = (op: string, path: string) => JSON.parse(execFileSync('/usr/bin/python3', [helper, op, path], { encoding: 'utf8' })) as { public: string; secret: string }
+  const loaded = czmq('load', ours)
+  t.equal(loaded.public, printed, 'zcert_load reads our public key')
+  t.match(readFileSync(ours, 'utf8'), `secret-key = "${loaded.secret}"`, 'and our secret key')
+  const theirs = join(dir, 'theirs')
+  const saved = czmq('save', theirs)
+
+  const args = [...common, '--port', '47265']
+  const a = zyre(['ping', ...args, '--name', 'ka', '--curve-cert', ours])
+  const b = zyre(['ping', ...args, '--name', 'kb', '--curve-cert', `${theirs}_secret`])
+  const plain = zyre(['ping', ...args, '--name', 'kplain'])
+  t.teardown(() => {
+    a.child.kill()
+    b.child.kill()
+    plain.child.kill()
+  })
+  const hello = (p: Proc, from: string) => json(p).some((e) => e.type === 'WHISPER' && e.name === from && e.content === 'Hello')
+  await until(() => hello(a, 'kb') && hello(b, 'ka'), 'Hello both ways over CURVE')
+  const enter = json(a).find((e) => e.type === 'ENTER' && e.name === 'kb')
+  t.same(enter?.headers, { 'X-PUBLICKEY': saved.public }, 'the czmq certificate\'s key, as the peer announced it')
+  await new Promise((r) => setTimeout(r, 500))
+  t.notOk([...json(a), ...json(b)].some((e) => e.name === 'kplain'), 'the node without keys is not seen')
+  t.notOk(json(plain).some((e) => e.type === 'ENTER'), 'nor does it see the nodes with keys')
+
+  const bad = join(dir, 'bad.cert')
+  writeFileSync(bad, 'curve\n    public-key = "short"\n    secret-key = "short"\n')
+  const refused = zyre(['ping', ...args, '--curve-cert', bad])
+  t.equal(await refused.exited, 2, 'a certificate with bad keys is a usage error')
+  const publicOnly = zyre(['ping', ...args, '--curve-cert', theirs])
+  t.equal(await publicOnly.exited, 2, 'a public certificate (no secret key) is refused')
+  t.ok(publicOnly.lines.some((l) => l.includes('no curve secret-key')))
 })
