@@ -8,6 +8,9 @@
 # Without both, pkg-config's libzyre (an installed libzyre-dev) is used if there is one.
 # Also needed: libczmq-dev and libzmq3-dev (czmq 4.x, libzmq 4.x); CC (default cc), BUILD_DIR
 # (default tools/live-interop/build).
+# The driver is compiled with -DZYRE_BUILD_DRAFT_API, for zyre_set_zcert (CURVE, the curve suite). If
+# that fails (a libzyre built without its DRAFT API), it is built again without: no CURVE then, and
+# run.py skips the curve suite. ZYRE_DRAFT=no skips the first attempt.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 CC=${CC:-cc}
@@ -55,6 +58,16 @@ printf '#include <czmq.h>\n' | $CC $INCS -E - >/dev/null 2>&1 \
     || die "czmq.h not found: install libczmq-dev (and libzmq3-dev)"
 
 mkdir -p "$BUILD_DIR"
+OUT=$BUILD_DIR/zyre-peer
+DRAFT_LOG=$BUILD_DIR/draft-build.log
+rm -f "$OUT" "$DRAFT_LOG"
 # shellcheck disable=SC2086  # INCS and LIBS are word lists
-$CC $CFLAGS $INCS "$SRC" $LIBS -o "$BUILD_DIR/zyre-peer"
-echo "built: $BUILD_DIR/zyre-peer"
+if [ "${ZYRE_DRAFT:-yes}" != no ] && $CC $CFLAGS -DZYRE_BUILD_DRAFT_API $INCS "$SRC" $LIBS -o "$OUT" 2>"$DRAFT_LOG"; then
+    cat "$DRAFT_LOG" >&2; rm -f "$DRAFT_LOG"
+    echo "built: $OUT (DRAFT API: CURVE through zyre_set_zcert)"
+else
+    [ -s "$DRAFT_LOG" ] && echo "build-driver.sh: no DRAFT API build (zyre_set_zcert missing?), see $DRAFT_LOG; building without CURVE" >&2
+    # shellcheck disable=SC2086
+    $CC $CFLAGS $INCS "$SRC" $LIBS -o "$OUT"
+    echo "built: $OUT (no DRAFT API: no CURVE, the curve suite is skipped)"
+fi

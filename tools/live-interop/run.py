@@ -9,7 +9,7 @@ namespaces, which are deleted afterwards, also on failure or Ctrl-C. Needs root 
 
 See README.md next to this file for prerequisites, the checks and the output.
 """
-import argparse, atexit, json, os, shutil, signal, subprocess, sys, tempfile, threading, time
+import argparse, atexit, base64, json, os, secrets, shutil, signal, socket, struct, subprocess, sys, tempfile, threading, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -48,9 +48,11 @@ def dumps(x):
 # ---------------------------------------------------------------- peers
 
 class Peer:
-    """How to run the node we check against: its agent and what to call it in check names."""
-    def __init__(self, key, name, agent, opts, known):
-        self.key, self.name, self.agent, self.opts, self.known = key, name, agent, opts, known
+    """How to run the node we check against: its agent and what to call it in check names.
+    no_curve: why the curve suite cannot run against it, unless its agent's --check says 'CURVE: yes'."""
+    def __init__(self, key, name, agent, opts, known, no_curve):
+        self.key, self.name, self.agent, self.opts, self.known, self.no_curve = key, name, agent, opts, known, no_curve
+        self.check_output = ''          # what the agent's --check printed (preflight)
 
     def argv(self, python, opts):
         return [python, os.path.join(AGENTS, self.agent), json.dumps(dict(self.opts, **opts))]
@@ -63,8 +65,9 @@ PEERS = {
             "pyre's bug: it writes character counts as byte lengths, so non-ASCII strings from pyre are malformed",
         'E2 65540 whispers ours->pyre across the 16-bit sequence wrap':
             'pyre counts sequences modulo 65535: it drops us once per 65,535 messages and reconnects',
-    }),
-    'czyre': Peer('czyre', 'C zyre', 'czyre_agent.py', {'port': BEACON_PORT, 'interface': PEER_IF}, {}),
+    }, 'pyre has no CURVE'),
+    'czyre': Peer('czyre', 'C zyre', 'czyre_agent.py', {'port': BEACON_PORT, 'interface': PEER_IF}, {},
+                  'the C driver has no CURVE: it was built without the DRAFT API (zyre_set_zcert), see build-driver.sh'),
 }
 
 
@@ -258,6 +261,100 @@ def relay(sender, command, receiver, pred, timeout=10):
     return receiver.wait(pred, timeout, start=n)
 
 
+# ---------------------------------------------------------------- CURVE keys and capture reading
+
+Z85 = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#'
+
+
+def z85_encode(raw):
+    return ''.join(Z85[int.from_bytes(raw[i:i + 4], 'big') // 85 ** k % 85] for i in range(0, len(raw), 4) for k in (4, 3, 2, 1, 0))
+
+
+def z85_decode(text):
+    out = b''
+    for i in range(0, len(text), 5):
+        v = 0
+        for c in text[i:i + 5]: v = v * 85 + Z85.index(c)
+        out += v.to_bytes(4, 'big')
+    return out
+
+
+NODE_KEYGEN = ("const k = require('crypto').generateKeyPairSync('x25519').privateKey.export({ format: 'jwk' });"
+               "console.log(k.x + ' ' + k.d)")
+
+
+def curve_keypair(node):
+    """A CURVE key pair as {'publicKey', 'secretKey'} in Z85, from pyzmq (libzmq) or else from Node's
+    crypto. The public key's first byte is never 0: a C node with keys drops beacons whose key starts with 0."""
+    while True:
+        try:
+            import zmq
+            pub, sec = (k.decode() for k in zmq.curve_keypair())
+        except ImportError:
+            b64 = lambda t: base64.urlsafe_b64decode(t + '=' * (-len(t) % 4))
+            x, d = sh(node, '-e', NODE_KEYGEN).stdout.split()
+            pub, sec = z85_encode(b64(x)), z85_encode(b64(d))
+        if z85_decode(pub)[0]:
+            return {'publicKey': pub, 'secretKey': sec}
+
+
+def pcap_packets(path):
+    """The IPv4 TCP and UDP packets in a tcpdump -w capture (Ethernet) as dicts: t, proto, src, sport,
+    dst, dport, flags (TCP), seq (TCP), payload. A record still being written is left out."""
+    with open(path, 'rb') as f: data = f.read()
+    if len(data) < 24: return []
+    magic = data[:4]
+    order = '<' if magic in (b'\xd4\xc3\xb2\xa1', b'\x4d\x3c\xb2\xa1') else '>'
+    frac = 1e9 if magic in (b'\x4d\x3c\xb2\xa1', b'\xa1\xb2\x3c\x4d') else 1e6
+    if struct.unpack(order + 'I', data[20:24])[0] != 1: raise ValueError(f'{path}: not an Ethernet capture')
+    out, i = [], 24
+    while i + 16 <= len(data):
+        sec, sub, incl, _ = struct.unpack(order + 'IIII', data[i:i + 16])
+        frame = data[i + 16:i + 16 + incl]
+        i += 16 + incl
+        if len(frame) < incl: break
+        if len(frame) < 34 or frame[12:14] != b'\x08\x00': continue
+        ip = frame[14:]
+        total = int.from_bytes(ip[2:4], 'big') or len(ip)
+        l4 = ip[(ip[0] & 15) * 4:total]
+        p = {'t': sec + sub / frac, 'src': socket.inet_ntoa(ip[12:16]), 'dst': socket.inet_ntoa(ip[16:20]),
+             'sport': int.from_bytes(l4[0:2], 'big'), 'dport': int.from_bytes(l4[2:4], 'big')}
+        if ip[9] == 6:
+            out.append(dict(p, proto='tcp', flags=l4[13], seq=int.from_bytes(l4[4:8], 'big'), payload=l4[(l4[12] >> 4) * 4:]))
+        elif ip[9] == 17:
+            out.append(dict(p, proto='udp', payload=l4[8:]))
+    return out
+
+
+def tcp_connections(packets):
+    """Each TCP connection opened in the capture: (client, server, first bytes client->server, first
+    bytes server->client), the bytes put in order from the SYN on (enough for the ZMTP greetings)."""
+    isn, segs, opened = {}, {}, []
+    for p in packets:
+        if p['proto'] != 'tcp': continue
+        k = (p['src'], p['sport'], p['dst'], p['dport'])
+        if p['flags'] & 0x02:                               # SYN: the stream starts after it
+            isn[k] = (p['seq'] + 1) & 0xffffffff
+            if not p['flags'] & 0x10: opened.append(k)      # SYN without ACK: a connection opens
+        elif p['payload'] and k in isn:
+            segs.setdefault(k, {}).setdefault((p['seq'] - isn[k]) & 0xffffffff, p['payload'])
+
+    def stream(k):
+        buf = b''
+        for off, data in sorted(segs.get(k, {}).items()):
+            if off > len(buf): break
+            buf += data[len(buf) - off:]
+        return buf
+    return [(f'{k[0]}:{k[1]}', f'{k[2]}:{k[3]}', stream(k), stream((k[2], k[3], k[0], k[1]))) for k in opened]
+
+
+def zmtp_mechanism(stream):
+    """The security mechanism a ZMTP 3 greeting names, None for no data, '?' for no ZMTP 3 greeting."""
+    if not stream: return None
+    if len(stream) < 32 or stream[0] != 0xff or stream[9] != 0x7f or stream[10] < 3: return '?'
+    return stream[12:32].rstrip(b'\0').decode('ascii', 'replace')
+
+
 # ---------------------------------------------------------------- suites
 
 def suite_main(r):
@@ -439,7 +536,125 @@ def suite_status(r):
     for a in (ts, peer): a.finish()
 
 
-SUITES = {'main': suite_main, 'edge': suite_edge, 'status': suite_status}
+def suite_curve(r):
+    """CURVE: our node with the curve option against the C node with zyre_set_zcert (DRAFT API)."""
+    P, key, check = r.P, r.peer.key, r.check
+    kO, kO2, kC, kX = (curve_keypair(r.args.node) for _ in range(4))
+    marker = 'CURVE-SECRET-MARKER-' + secrets.token_hex(6)
+    log('curve: public keys: ours', kO['publicKey'], 'ours (V2)', kO2['publicKey'], P, kC['publicKey'], '; marker', marker)
+    pub = lambda e: (e or {}).get('headers', {}).get('X-PUBLICKEY')
+
+    # V: both nodes with keys. The marker is in headers (HELLO) and in every message: it must never be on the wire.
+    peer = r.other('peerV', name=f'{key}-v', curve=kC, headers={'X-MARK': f'{marker}-hdr-{key}'}, verbose=True)
+    ts = r.ours('oursV', name='ts-v', curve=kO, headers={'X-MARK': f'{marker}-hdr-ours'}, debug=True)
+    e1 = ts.wait(ev('ENTER', peer=peer.uuid), 15)
+    check(f'V: ENTER {P}->ours with X-PUBLICKEY = {P} key', e1 and pub(e1) == kC['publicKey'] and e1['name'] == f'{key}-v'
+          and e1.get('address', '').startswith(f'tcp://{PEER_IP}:'), e1)
+    e2 = peer.wait(ev('ENTER', peer=ts.uuid), 15)
+    check(f'V: ENTER ours->{P} with X-PUBLICKEY = our key', e2 and pub(e2) == kO['publicKey'] and e2['name'] == 'ts-v'
+          and e2.get('address', '').startswith(f'tcp://{OURS_IP}:'), e2)
+
+    both_ways = ((ts, peer, 'ours', P), (peer, ts, P, 'ours'))
+    if e1 and e2:
+        for a, b, la, lb in both_ways:
+            e = relay(a, dict(cmd='join', group='GC'), b, ev('JOIN', group='GC', peer=a.uuid))
+            check(f'V: JOIN {la}->{lb}', e, e)
+        time.sleep(0.3)
+        for a, b, la, lb in both_ways:
+            for cmd in ('shout', 'whisper'):
+                frames = [f'{marker}-{cmd}-{a.label}', 'second \xff\x00 frame', '']
+                to, seen = ({'group': 'GC'}, {'group': 'GC'}) if cmd == 'shout' else ({'peer': b.uuid}, {})
+                e = relay(a, dict(cmd=cmd, frames=frames, **to), b, ev(cmd.upper(), peer=a.uuid, content=frames, **seen))
+                check(f'V: {cmd.upper()} {la}->{lb} (3 frames with the marker, one empty)', e, e or b.since(0, cmd.upper())[-1:])
+        # Large frames: 200,000 bytes towards the C node; 30,000 back (the C driver reads commands of up to 64 KB as hex).
+        for a, b, la, lb, size in ((ts, peer, 'ours', P, 200000), (peer, ts, P, 'ours', 30000)):
+            frames = [(f'{marker}-big-' + ''.join(map(chr, range(256))) * (size // 256 + 1))[:size]]
+            e = relay(a, dict(cmd='whisper', peer=b.uuid, frames=frames), b, ev('WHISPER', peer=a.uuid, content=frames))
+            got = b.since(0, 'WHISPER')[-1:]
+            check(f'V: WHISPER {la}->{lb} (one {size:,}-byte frame)', e,
+                  'received' if e else [{'content bytes': [len(c) for c in x.get('content', [])]} for x in got])
+    else:
+        check('V: JOIN, SHOUT and WHISPER both ways', False, 'not tried: the nodes did not meet')
+
+    t = time.time()
+    e = relay(ts, dict(cmd='stop'), peer, ev('EXIT', peer=ts.uuid))
+    check(f'V: our stop -> {P} EXIT', e, f'{dumps(e)} after {time.time() - t:.2f}s' if e else 'no EXIT within 10 s')
+    ts.send(cmd='exit'); time.sleep(0.5)
+
+    # V2: a new node of ours with other keys meets the same C node; then the C node stops.
+    ts2 = r.ours('oursV2', name='ts-v2', curve=kO2, headers={'X-MARK': f'{marker}-hdr-ours2'}, debug=True)
+    e1, e2 = ts2.wait(ev('ENTER', peer=peer.uuid), 15), peer.wait(ev('ENTER', peer=ts2.uuid), 15)
+    check(f'V2: a new node of ours with other keys and {P} meet (ENTER both ways, X-PUBLICKEY)',
+          e1 and e2 and pub(e1) == kC['publicKey'] and pub(e2) == kO2['publicKey'], [e1, e2])
+    t = time.time()
+    e = relay(peer, dict(cmd='stop'), ts2, ev('EXIT', peer=peer.uuid))
+    check(f'V2: {P} stop -> our EXIT', e, f'{dumps(e)} after {time.time() - t:.2f}s' if e else 'no EXIT within 10 s')
+    peer.send(cmd='exit'); ts2.finish()
+    warnings = ts.since(0, 'warning') + ts2.since(0, 'warning')
+    check('V: no warnings on our side', not warnings, warnings)
+    time.sleep(0.5)     # tcpdump writes each packet at once (-U); room for the last ones
+    t_secure = time.time()
+
+    # What went over the wire while both nodes had keys.
+    if r.net.pcap and os.path.exists(r.net.pcap):
+        packets = [p for p in pcap_packets(r.net.pcap) if p['t'] < t_secure]
+        between = lambda p: {p['src'], p['dst']} == {OURS_IP, PEER_IP}
+        tcp = [p for p in packets if p['proto'] == 'tcp' and between(p)]
+        tcp_bytes = sum(len(p['payload']) for p in tcp)
+        with open(r.net.pcap, 'rb') as f: hits = f.read().count(marker.encode())
+        check('V: the marker is in no captured packet (and the capture holds the traffic)', hits == 0 and tcp_bytes > 230000,
+              f'marker found {hits} times in the capture; TCP payload between the nodes: {tcp_bytes} bytes in {len(tcp)} segments')
+        conns = [(c, s, zmtp_mechanism(up), zmtp_mechanism(down)) for c, s, up, down in tcp_connections(tcp)]
+        used = [x for x in conns if x[2] or x[3]]
+        check('V: every TCP connection between the nodes greets with mechanism CURVE, both ways',
+              used and all(m == 'CURVE' for x in used for m in x[2:])
+              and {x[0].split(':')[0] for x in used} == {OURS_IP, PEER_IP},
+              f'{len(conns)} connections, {len(used)} with data: {dumps(used)}')
+        want = {ts.uuid: (kO, 'oursV'), ts2.uuid: (kO2, 'oursV2'), peer.uuid: (kC, 'peerV')}
+        beacons = {}
+        for p in packets:
+            if p['proto'] == 'udp' and p['dport'] == BEACON_PORT and p['src'] in (OURS_IP, PEER_IP):
+                beacons.setdefault(p['payload'][4:20].hex().upper(), []).append(p['payload'])
+        seen, ok = {}, True
+        for uuid, got in beacons.items():
+            k, label = want.get(uuid, (None, uuid))
+            good = [b for b in got if k and len(b) == 54 and b[:4] == b'ZRE\x03' and b[22:] == z85_decode(k['publicKey'])]
+            seen[label] = {'beacons': len(got), 'good': len(good), 'stop (port 0)': sum(b[20:22] == b'\0\0' for b in got)}
+            if len(good) != len(got): ok = False; seen[label]['first bad'] = next(b for b in got if b not in good).hex()
+        check('V: beacons are 54 bytes, version 3, with the sender\'s public key (all of them, both nodes)',
+              ok and all(w[1] in seen for w in want.values()), seen)
+    else:
+        log('curve: no packet capture (tcpdump missing or --no-pcap): the wire checks are skipped')
+
+    # M1, M2: one node with keys, the other without: they must not meet.
+    # W: the C node beacons a public key that is not its own (its secret key is another pair's): our CURVE
+    # client cannot open its server, and our CURVE server must refuse its client (the vouch in INITIATE
+    # does not open with the public key it claims). Both handshakes fail: no ENTER either side.
+    wrong = {'publicKey': kC['publicKey'], 'secretKey': kX['secretKey']}
+    for tag, ours_keys, peer_keys, what in (('M1', kO, None, f'ours with keys, {P} without'),
+                                            ('M2', None, kC, f'ours without keys, {P} with'),
+                                            ('W', kO, wrong, f'{P} advertises a public key that is not its own')):
+        t0 = time.time()
+        peer = r.other(f'peer{tag}', name=f'{key}-{tag.lower()}', verbose=True, **({'curve': peer_keys} if peer_keys else {}))
+        ts = r.ours(f'ours{tag}', name=f'ts-{tag.lower()}', debug=True, **({'curve': ours_keys} if ours_keys else {}))
+        time.sleep(3.5)      # three beacons each way (interval 1 s)
+        enters = ts.since(0, 'ENTER') + peer.since(0, 'ENTER')
+        with open(peer.err.name, errors='replace') as f: tossed = sum('tossing beacon' in line for line in f)
+        conns = None
+        if r.net.pcap and os.path.exists(r.net.pcap):
+            conns = [(c, s, zmtp_mechanism(up), zmtp_mechanism(down))
+                     for c, s, up, down in tcp_connections([p for p in pcap_packets(r.net.pcap) if t0 <= p['t']])]
+            conns = {'opened': len(conns), 'first': conns[:4]}
+        q = ts.query()
+        check(f'{tag}: {what}: no ENTER on either side in 3.5 s, our node still answers', not enters and q and q.get('peers') == [],
+              f'ENTER: {dumps(enters)}; our peers: {q and q.get("peers")}; beacons the {P} node tossed: {tossed}; '
+              f'TCP connections: {dumps(conns)}; our warnings: {dumps(ts.since(0, "warning")[:5])}')
+        for a in (ts, peer): a.finish()
+
+
+SUITES = {'main': suite_main, 'edge': suite_edge, 'status': suite_status, 'curve': suite_curve}
+# Why a suite cannot run against a peer (it is then skipped, not failed), or None.
+SKIP = {'curve': lambda peer: None if 'CURVE: yes' in peer.check_output else peer.no_curve}
 
 
 # ---------------------------------------------------------------- main
@@ -453,7 +668,7 @@ def preflight(args):
     if not os.path.isdir(os.path.join(REPO, 'node_modules', 'tsx')): problems.append(f'tsx not installed in {REPO} (npm install)')
     r = sh(args.python, os.path.join(AGENTS, PEERS[args.peer].agent), '--check', check=False)
     if r.returncode: problems.append(f'{PEERS[args.peer].name} agent: ' + ((r.stderr or r.stdout).strip().splitlines() or ['failed'])[-1])
-    else: log(r.stdout.strip())
+    else: log(r.stdout.strip()); PEERS[args.peer].check_output = r.stdout
     if args.pcap and not shutil.which('tcpdump'):
         log('tcpdump not found: no packet capture'); args.pcap = False
     return problems
@@ -486,9 +701,14 @@ def main():
     for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(s, lambda *a: sys.exit(130))
     sweep_stale()
-    results = []
+    results, skipped = [], []
     interrupted = False
     for suite in (list(SUITES) if args.suite == 'all' else [args.suite]):
+        why = SKIP.get(suite, lambda peer: None)(peer)
+        if why:
+            log(f'==== suite {suite} skipped: {why} ====')
+            skipped.append({'suite': suite, 'why': why})
+            continue
         log(f'==== suite {suite} ====')
         try:
             with Run(args, suite, results) as r:
@@ -503,14 +723,16 @@ def main():
             log('FAIL orchestrator', repr(ex))
 
     with open(os.path.join(args.out, 'summary.json'), 'w') as f:
-        json.dump({'peer': args.peer, 'suite': args.suite, 'results': results}, f, indent=1, ensure_ascii=False)
+        json.dump({'peer': args.peer, 'suite': args.suite, 'results': results, 'skipped': skipped}, f, indent=1, ensure_ascii=False)
     failed = [x for x in results if not x['ok']]
     log(f'==== SUMMARY: ours vs {peer.name}, suite {args.suite} ====')
     for x in results:
         note = peer.known.get(x['check'])
         log(f"{'PASS' if x['ok'] else 'FAIL'} [{x['suite']}] {x['check']}" + (f'  (known: {note})' if note and not x['ok'] else ''))
-    log(f'{len(results) - len(failed)} passed, {len(failed)} failed; logs in {args.out}')
-    return 130 if interrupted else 1 if failed or not results else 0
+    for x in skipped: log(f"SKIPPED [{x['suite']}] {x['why']}")
+    log(f'{len(results) - len(failed)} passed, {len(failed)} failed' + (f', {len(skipped)} suite(s) skipped' if skipped else '')
+        + f'; logs in {args.out}')
+    return 130 if interrupted else 1 if failed or not (results or skipped) else 0
 
 
 if __name__ == '__main__':

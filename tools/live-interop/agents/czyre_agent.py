@@ -2,8 +2,11 @@
 # ../build-driver.sh) behind the same JSON-lines protocol as pyre_agent.py and ts_agent.mts.
 # Started by ../run.py inside a network namespace:
 #   python3 czyre_agent.py '{"name": .., "headers": {..}, "groups": [..], "interface": .., "port": 47811,
-#                           "evasive": ms, "expired": ms, "interval": ms, "verbose": true}'
-#   python3 czyre_agent.py --check    (prints the driver's path, or fails if it is missing)
+#                           "evasive": ms, "expired": ms, "interval": ms, "verbose": true,
+#                           "curve": {"publicKey": "<Z85>", "secretKey": "<Z85>"}}'
+#   python3 czyre_agent.py --check    (prints the driver's path and whether it has CURVE, or fails if
+#                                      the driver is missing)
+# "curve" has the shape of our ZyreOptions.curve, but the C node needs both keys (zyre_set_zcert).
 # The driver is $ZYRE_PEER, else tools/live-interop/build/zyre-peer.
 import json, os, queue, subprocess, sys, threading, time
 
@@ -13,12 +16,15 @@ DRIVER = os.environ.get('ZYRE_PEER') or os.path.join(HERE, '..', 'build', 'zyre-
 if sys.argv[1:] == ['--check']:
     if not os.access(DRIVER, os.X_OK):
         sys.exit('no executable C driver at %s: run tools/live-interop/build-driver.sh or set ZYRE_PEER' % DRIVER)
-    print('C driver %s' % os.path.normpath(DRIVER)); sys.exit(0)
+    curve = 'curve' in subprocess.run([DRIVER, '--features'], capture_output=True, text=True).stdout.split()
+    print('C driver %s (CURVE: %s)' % (os.path.normpath(DRIVER), 'yes' if curve else 'no, built without the DRAFT API'))
+    sys.exit(0)
 opts = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
 argv = [DRIVER]
 for opt in ('interface', 'port', 'evasive', 'expired', 'interval'):
     if opt in opts: argv += ['--' + opt, str(opts[opt])]
 for k, v in opts.get('headers', {}).items(): argv += ['--header', f'{k}={v}']
+if 'curve' in opts: argv += ['--curve-public', opts['curve']['publicKey'], '--curve-secret', opts['curve']['secretKey']]
 if opts.get('verbose'): argv += ['--verbose']
 argv += [opts.get('name', 'c-node')]
 p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)

@@ -1,5 +1,7 @@
 /*  zyre-peer: line-oriented JSON test peer built on the public (stable) Zyre API, used by
     tools/live-interop (agents/czyre_agent.py drives it). Build: tools/live-interop/build-driver.sh
+    CURVE (--curve-public/--curve-secret) uses zyre_set_zcert from zyre's DRAFT API: it is there only
+    when compiled with -DZYRE_BUILD_DRAFT_API against a libzyre that has it (build-driver.sh tries).
 
     Usage:
       zyre-peer [options] <name> [group]
@@ -10,7 +12,11 @@
       --expired MS        zyre_set_expired_timeout
       --interval MS       zyre_set_interval (beacon interval)
       --header K=V        zyre_set_header (repeatable)
-      --verbose           zyre_set_verbose
+      --curve-public Z85  with --curve-secret: our CURVE key pair (40 characters of Z85 each),
+      --curve-secret Z85  set with zyre_set_zcert (DRAFT API): X-PUBLICKEY header, CURVE server
+                          inbox, version 3 beacons carrying the public key
+      --verbose           zyre_set_verbose (czmq's log goes to stderr)
+      --features          print "curve" if built with CURVE support (DRAFT API), then exit
 
     stdout: one JSON object per line, flushed:
       {"type":"READY","peer":"<own uuid>","name":"<own name>"}
@@ -306,13 +312,17 @@ usage (void)
 {
     fprintf (stderr,
         "usage: zyre-peer [--interface IFACE] [--port N] [--evasive MS] [--expired MS]\n"
-        "                 [--interval MS] [--header K=V]... [--verbose] <name> [group]\n");
+        "                 [--interval MS] [--header K=V]... [--curve-public Z85 --curve-secret Z85]\n"
+        "                 [--verbose] <name> [group]\n"
+        "       zyre-peer --features\n");
 }
 
 int
 main (int argc, char *argv [])
 {
     const char *iface = NULL;
+    const char *curve_public = NULL;
+    const char *curve_secret = NULL;
     const char *name = NULL;
     const char *group = NULL;
     int port = -1, evasive = -1, expired = -1, interval = -1;
@@ -339,6 +349,19 @@ main (int argc, char *argv [])
         if (streq (a, "--header") && has_value)
             zlist_append (headers, argv [++argn]);
         else
+        if (streq (a, "--curve-public") && has_value)
+            curve_public = argv [++argn];
+        else
+        if (streq (a, "--curve-secret") && has_value)
+            curve_secret = argv [++argn];
+        else
+        if (streq (a, "--features")) {
+#ifdef ZYRE_BUILD_DRAFT_API
+            puts ("curve");
+#endif
+            return 0;
+        }
+        else
         if (streq (a, "--verbose") || streq (a, "-v"))
             verbose = true;
         else
@@ -362,11 +385,30 @@ main (int argc, char *argv [])
             return 1;
         }
     }
-    if (!name) {
+    if (!name || !curve_public != !curve_secret) {
         usage ();
         return 1;
     }
+#ifdef ZYRE_BUILD_DRAFT_API
+    byte public_key [32], secret_key [32];
+    if (curve_public
+    && (strlen (curve_public) != 40 || strlen (curve_secret) != 40
+        || !zmq_z85_decode (public_key, curve_public) || !zmq_z85_decode (secret_key, curve_secret))) {
+        emit_error ("--curve-public and --curve-secret take 40 characters of Z85 each");
+        return 1;
+    }
+    if (curve_public && public_key [0] == 0)
+        fprintf (stderr, "zyre-peer: warning: the public key's first byte is 0: "
+                 "C Zyre nodes with keys drop such beacons\n");
+#else
+    if (curve_public) {
+        emit_error ("built without ZYRE_BUILD_DRAFT_API: no CURVE (zyre_set_zcert)");
+        return 1;
+    }
+#endif
 
+    if (verbose)
+        zsys_set_logstream (stderr);    //  stdout carries the JSON lines
     zyre_t *node = zyre_new (name);
     if (!node) {
         emit_error ("zyre_new failed");
@@ -374,6 +416,14 @@ main (int argc, char *argv [])
     }
     if (verbose)
         zyre_set_verbose (node);
+#ifdef ZYRE_BUILD_DRAFT_API
+    if (curve_public) {
+        //  The node copies the keys (as Z85 text), so the certificate can go at once
+        zcert_t *cert = zcert_new_from (public_key, secret_key);
+        zyre_set_zcert (node, cert);
+        zcert_destroy (&cert);
+    }
+#endif
     if (iface)
         zyre_set_interface (node, iface);
     if (port >= 0)
