@@ -28,7 +28,7 @@ export class Inbox {
     private readonly handlers: InboxHandlers,
   ) {
     const { maxMessageSize, curve } = options
-    this.router = factory.router(curve ? { maxMessageSize, curve } : { maxMessageSize })
+    this.router = factory.router(curve ? { maxMessageSize, curve, log: (line) => handlers.log(line) } : { maxMessageSize })
   }
 
   /** The port peers connect to (the same on every address we listen on, when it was free). */

@@ -52,7 +52,8 @@ export class PeerMesh {
     const peer = new Peer(uuid)
     if (via === 'hello') peer.helloEndpoint = endpoint
     const keys = curve && serverKey && { publicKey: curve.publicKey, secretKey: curve.secretKey, serverKey }
-    peer.connect(this.owner.factory, this.owner.uuid, endpoint, opts.peerQueueSize, keys || undefined)
+    const log = keys ? (line: string): void => this.owner.log(`peer ${id}: ${line}`) : undefined
+    peer.connect(this.owner.factory, this.owner.uuid, endpoint, opts.peerQueueSize, keys || undefined, log)
     peer.refresh(Date.now(), opts)
     this.directory.add(peer)
     this.deliver(peer, peer.sendHello(this.owner.hello())).catch(() => undefined)

@@ -58,10 +58,10 @@ export class Peer {
    * Opens the DEALER to the peer's ROUTER, introducing ourselves with identity 0x01 + our UUID;
    * as a CURVE client when `curve` is given.
    */
-  connect(factory: SocketFactory, ourUuid: Buffer, endpoint: string, queueSize: number, curve?: CurveClientKeys): void {
+  connect(factory: SocketFactory, ourUuid: Buffer, endpoint: string, queueSize: number, curve?: CurveClientKeys, log?: (line: string) => void): void {
     this.disconnect()
     const routingId = Buffer.concat([Buffer.from([1]), ourUuid])
-    const dealer = factory.dealer(curve ? { routingId, sendHighWaterMark: queueSize, curve } : { routingId, sendHighWaterMark: queueSize })
+    const dealer = factory.dealer(curve ? { routingId, sendHighWaterMark: queueSize, curve, ...(log && { log }) } : { routingId, sendHighWaterMark: queueSize })
     dealer.connect(endpoint)
     this.dealer = dealer
     this.endpoint = endpoint

@@ -33,8 +33,11 @@ export interface CurveServerKeys {
 }
 
 export interface SocketFactory {
-  /** `curve`: connect as a CURVE client (a node with keys); plain NULL security without it. */
-  dealer(options: { routingId: Buffer; sendHighWaterMark: number; curve?: CurveClientKeys }): DealerLike
-  /** `curve`: a CURVE server (a node with keys); plain NULL security without it. */
-  router(options: { maxMessageSize: number; curve?: CurveServerKeys }): RouterLike
+  /**
+   * `curve`: connect as a CURVE client (a node with keys); plain NULL security without it. `log`:
+   * where a CURVE socket reports failed handshakes (a wrong key), when the factory can tell.
+   */
+  dealer(options: { routingId: Buffer; sendHighWaterMark: number; curve?: CurveClientKeys; log?: (line: string) => void }): DealerLike
+  /** `curve`: a CURVE server (a node with keys); plain NULL security without it. `log`: as for dealer. */
+  router(options: { maxMessageSize: number; curve?: CurveServerKeys; log?: (line: string) => void }): RouterLike
 }

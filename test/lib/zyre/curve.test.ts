@@ -162,7 +162,8 @@ t.test('key-less traffic: version 1 beacons are not dialled, a NULL-security DEA
 })
 
 t.test('a beacon with the wrong key: the CURVE handshake fails, nothing crashes, no ENTER', async (t) => {
-  const { zyre, log } = await node(t, { name: 'real', curve: curveKeyPair() })
+  const trace: string[] = []
+  const { zyre, log } = await node(t, { name: 'real', curve: curveKeyPair(), logger: (line) => trace.push(line) })
   const fake = await new FakeZrePeer(randomBytes(16), zmq.curveKeyPair()).bind()
   t.teardown(() => fake.close())
   const udp = await udpSocket(t)
@@ -171,13 +172,17 @@ t.test('a beacon with the wrong key: the CURVE handshake fails, nothing crashes,
   t.same(fake.received, [], 'libzmq let no HELLO through')
   t.same(log.of('ENTER'), [])
   t.ok(zyre.peers().length === 0)
+  const failures = trace.filter((l) => l.startsWith(`peer ${fake.id}: CURVE handshake with`))
+  t.equal(failures.length, 1, 'the failed handshake is traced once, not at every retry')
 })
 
 t.test('curve.authenticate decides which peers may connect to us', async (t) => {
   const allowed = curveKeyPair()
   const asked: string[] = []
+  const trace: string[] = []
   const gate = await node(t, {
     name: 'gate',
+    logger: (line) => trace.push(line),
     curve: {
       ...curveKeyPair(),
       authenticate: (req) => {
@@ -193,6 +198,7 @@ t.test('curve.authenticate decides which peers may connect to us', async (t) => 
   t.same(gate.log.of('ENTER').map((e) => e.name), ['friend'], 'the stranger’s HELLO never reached us')
   t.ok(asked.includes(stranger.zyre.publicKey!), 'the stranger was asked about')
   t.ok(asked.every((k) => k === allowed.publicKey || k === stranger.zyre.publicKey))
+  t.ok(trace.some((l) => /^CURVE handshake with .* failed/.test(l)), 'the refusal is traced')
 })
 
 t.test('bad key options are a ZYRE_BAD_ARGUMENT at construction', async (t) => {
