@@ -1,5 +1,5 @@
 // Waiting for Zyre events in tests, with a timeout that fails the wait instead of hanging.
-import type { Zyre, ZyreEvent } from '../../lib/index.ts'
+import { Zyre, type ZyreError, type ZyreEvent, type ZyreOptions } from '../../lib/index.ts'
 
 type EventOf<T extends ZyreEvent['type']> = Extract<ZyreEvent, { type: T }>
 
@@ -54,3 +54,17 @@ export class EventLog {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** A started node with its event log and the warnings it reported; stopped when the test ends. */
+export async function startedNode(
+  t: { teardown(fn: () => unknown): void },
+  options: ZyreOptions,
+): Promise<{ zyre: Zyre; log: EventLog; warnings: ZyreError[] }> {
+  const zyre = new Zyre(options)
+  const log = new EventLog(zyre)
+  const warnings: ZyreError[] = []
+  zyre.on('warning', (w) => warnings.push(w))
+  await zyre.start()
+  t.teardown(() => zyre.stop())
+  return { zyre, log, warnings }
+}

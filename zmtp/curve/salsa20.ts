@@ -33,16 +33,21 @@ function store32(b: Uint8Array, o: number, w: number): void {
  * counter for Salsa20, the nonce prefix for HSalsa20) in words 6-9.
  */
 function setup(state: Int32Array, key: Uint8Array, keyOff: number, input: Uint8Array, inOff: number): void {
+  setKey(state, key, keyOff)
+  state[6] = load32(input, inOff)
+  state[7] = load32(input, inOff + 4)
+  state[8] = load32(input, inOff + 8)
+  state[9] = load32(input, inOff + 12)
+}
+
+/** The constants and the key words of the input matrix (all but words 6-9). */
+function setKey(state: Int32Array, key: Uint8Array, keyOff: number): void {
   state[0] = SIGMA0
   state[1] = load32(key, keyOff)
   state[2] = load32(key, keyOff + 4)
   state[3] = load32(key, keyOff + 8)
   state[4] = load32(key, keyOff + 12)
   state[5] = SIGMA1
-  state[6] = load32(input, inOff)
-  state[7] = load32(input, inOff + 4)
-  state[8] = load32(input, inOff + 8)
-  state[9] = load32(input, inOff + 12)
   state[10] = SIGMA2
   state[11] = load32(key, keyOff + 16)
   state[12] = load32(key, keyOff + 20)
@@ -186,23 +191,13 @@ export class XSalsa20 {
   initSubkey(subkey: Uint8Array, nonce: Uint8Array): this {
     if (subkey.length !== SALSA20_KEY_BYTES) throw new RangeError(`XSalsa20 subkey must be ${SALSA20_KEY_BYTES} bytes, got ${subkey.length}`)
     if (nonce.length !== XSALSA20_NONCE_BYTES) throw new RangeError(`XSalsa20 nonce must be ${XSALSA20_NONCE_BYTES} bytes, got ${nonce.length}`)
+    // The nonce's last 8 bytes, then a block counter starting at zero.
     const s = this.state
-    s[0] = SIGMA0
-    s[1] = load32(subkey, 0)
-    s[2] = load32(subkey, 4)
-    s[3] = load32(subkey, 8)
-    s[4] = load32(subkey, 12)
-    s[5] = SIGMA1
+    setKey(s, subkey, 0)
     s[6] = load32(nonce, 16)
     s[7] = load32(nonce, 20)
     s[8] = 0
     s[9] = 0
-    s[10] = SIGMA2
-    s[11] = load32(subkey, 16)
-    s[12] = load32(subkey, 20)
-    s[13] = load32(subkey, 24)
-    s[14] = load32(subkey, 28)
-    s[15] = SIGMA3
     this.used = BLOCK_BYTES
     return this
   }

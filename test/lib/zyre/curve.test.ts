@@ -5,23 +5,15 @@ import t from 'tap'
 import * as dgram from 'node:dgram'
 import { randomBytes } from 'node:crypto'
 import * as zmq from 'zeromq'
-import { Zyre, ZyreErrorCode, curveKeyPair, encodeBeacon, type ZyreError, type ZyreOptions } from '../../../lib/index.ts'
+import { Zyre, ZyreErrorCode, curveKeyPair, encodeBeacon, type ZyreOptions } from '../../../lib/index.ts'
 import { z85Decode } from '../../../zmtp/index.ts'
 import { FakeZrePeer } from '../../helpers/fake-zre-peer.ts'
-import { EventLog, sleep } from '../../helpers/zyre-events.ts'
+import { EventLog, sleep, startedNode } from '../../helpers/zyre-events.ts'
 
 const PORT = 47321
 const opts: ZyreOptions = { interface: 'lo', port: PORT, interval: 100, evasiveTimeout: 2000, expiredTimeout: 10000 }
 
-async function node(t: { teardown(fn: () => unknown): void }, extra: ZyreOptions = {}) {
-  const zyre = new Zyre({ ...opts, ...extra })
-  const log = new EventLog(zyre)
-  const warnings: ZyreError[] = []
-  zyre.on('warning', (w) => warnings.push(w))
-  await zyre.start()
-  t.teardown(() => zyre.stop())
-  return { zyre, log, warnings }
-}
+const node = (t: { teardown(fn: () => unknown): void }, extra: ZyreOptions = {}) => startedNode(t, { ...opts, ...extra })
 
 async function udpSocket(t: { teardown(fn: () => unknown): void }, port = 0): Promise<dgram.Socket> {
   const udp = dgram.createSocket({ type: 'udp4', reuseAddr: true })

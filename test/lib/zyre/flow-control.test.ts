@@ -9,22 +9,14 @@ import t, { type Test } from 'tap'
 import * as zmq from 'zeromq'
 import { Zyre, ZyreError, type ZyreOptions } from '../../../lib/index.ts'
 import { encode } from '../../../codecs/generated/zre-msg.ts'
-import { EventLog } from '../../helpers/zyre-events.ts'
+import { EventLog, startedNode } from '../../helpers/zyre-events.ts'
 import { binaryId } from '../../helpers/zeromq-js-sockets.ts'
 
 const PORT = 47241
 
 const base: ZyreOptions = { interface: 'lo', port: PORT, interval: 100, evasiveTimeout: 5000, expiredTimeout: 20000 }
 
-async function node(t: Test, options: ZyreOptions): Promise<{ zyre: Zyre; log: EventLog; warnings: ZyreError[] }> {
-  const zyre = new Zyre({ ...base, ...options })
-  const log = new EventLog(zyre)
-  const warnings: ZyreError[] = []
-  zyre.on('warning', (w) => warnings.push(w))
-  await zyre.start()
-  t.teardown(() => zyre.stop())
-  return { zyre, log, warnings }
-}
+const node = (t: Test, options: ZyreOptions) => startedNode(t, { ...base, ...options })
 
 /** A peer that says HELLO to `zyre` and then reads nothing: a libzmq ROUTER that holds one message. */
 async function stuckPeer(t: Test, zyre: Zyre, log: EventLog, uuidHex: string, groups: string[] = []): Promise<string> {

@@ -2,21 +2,16 @@
 // HELLO contents, sequence numbers (gap, repeat, wrap), commands before HELLO, a second HELLO,
 // GOODBYE, ELECT/LEADER, status mismatches, PING, and malformed input on the ROUTER.
 import t from 'tap'
-import { Zyre, type ZyreError, type ZyreOptions } from '../../../lib/index.ts'
+import { Zyre, type ZyreOptions } from '../../../lib/index.ts'
 import { encode } from '../../../codecs/generated/zre-msg.ts'
 import { FakeZrePeer } from '../../helpers/fake-zre-peer.ts'
-import { EventLog, sleep } from '../../helpers/zyre-events.ts'
+import { sleep, startedNode } from '../../helpers/zyre-events.ts'
 
 const PORT = 47221
 const opts: ZyreOptions = { name: 'real', interface: 'lo', port: PORT, interval: 100, evasiveTimeout: 5000, expiredTimeout: 20000 }
 
 async function setup(t: { teardown(fn: () => unknown): void }, extra: ZyreOptions = {}) {
-  const zyre = new Zyre({ ...opts, ...extra })
-  const log = new EventLog(zyre)
-  const warnings: ZyreError[] = []
-  zyre.on('warning', (w) => warnings.push(w))
-  await zyre.start()
-  t.teardown(() => zyre.stop())
+  const { zyre, log, warnings } = await startedNode(t, { ...opts, ...extra })
   const fake = async (): Promise<FakeZrePeer> => {
     const f = await new FakeZrePeer().bind()
     t.teardown(() => f.close())
