@@ -40,7 +40,8 @@ export class PeerMesh {
     const existing = this.directory.get(id)
     if (existing) return existing
     if (endpoint === this.owner.ownEndpoint()) return undefined // never connect to ourselves
-    const { curve } = this.owner.opts
+    const { opts } = this.owner
+    const { curve } = opts
     if (curve && !serverKey) return undefined
     // An endpoint now owned by a new UUID: whoever had it before is gone (ephemeral port reuse).
     const old = this.directory.atEndpoint(endpoint)
@@ -48,7 +49,6 @@ export class PeerMesh {
       this.owner.log(`endpoint ${endpoint} now belongs to ${id}: dropping ${old.name || old.id}`)
       this.remove(old)
     }
-    const { opts } = this.owner
     const peer = new Peer(uuid)
     if (via === 'hello') peer.helloEndpoint = endpoint
     const keys = curve && serverKey && { publicKey: curve.publicKey, secretKey: curve.secretKey, serverKey }
