@@ -22,6 +22,8 @@ export const ZmtpErrorCode = {
   /** CURVE: a nonce counter that did not increase. */
   INVALID_SEQUENCE: 'ZMTP_INVALID_SEQUENCE',
   PEER_ERROR: 'ZMTP_PEER_ERROR',
+  /** The peer closed the connection (or it broke) before the handshake was done. */
+  PEER_CLOSED: 'ZMTP_PEER_CLOSED',
   // socket API (errno-style, as zeromq.js)
   EAGAIN: 'EAGAIN',
   EHOSTUNREACH: 'EHOSTUNREACH',

@@ -15,7 +15,7 @@ export const zmtpSockets: SocketFactory = {
       reconnectInterval: 100,
       ...(curve && { curvePublicKey: curve.publicKey, curveSecretKey: curve.secretKey, curveServerKey: curve.serverKey }),
     })
-    if (curve && log) logHandshakeErrors(dealer, log)
+    if (curve && log) logHandshakeErrors(dealer, log, true)
     return dealer
   },
   router: ({ maxMessageSize, curve, log }) => {
@@ -26,39 +26,30 @@ export const zmtpSockets: SocketFactory = {
       ...(curve && { curveServer: true, curvePublicKey: curve.publicKey, curveSecretKey: curve.secretKey }),
       ...(curve?.authenticate && { curveAuthenticate: curve.authenticate }),
     })
-    if (curve && log) logHandshakeErrors(router, log)
+    if (curve && log) logHandshakeErrors(router, log, false)
     return router
   },
 }
 
 /**
- * Traces a CURVE socket's failed handshakes (a peer with another key, a refused client). libzmq
- * closes a connection whose HELLO does not open without a word: a dialled connection that ends
- * before its handshake is traced too. A dealer retries every reconnect interval: a failure like
- * the one before is not traced again until a handshake succeeds.
+ * Traces a CURVE socket's failed handshakes (a peer with another key, a refused client; libzmq
+ * hangs up on a HELLO it cannot open). Peers retry every reconnect interval, each time from a new
+ * port: a failure already traced for that host is not traced again; on a dealer (one peer), not
+ * until a handshake has succeeded in between.
  */
-function logHandshakeErrors(socket: Socket, log: (line: string) => void): void {
-  let last = ''
-  let handshaking = false
-  const trace = (address: string, why: string): void => {
-    const line = `CURVE handshake with ${address} failed: ${why}`
-    if (line !== last) log(line)
-    last = line
+function logHandshakeErrors(socket: Socket, log: (line: string) => void, onePeer: boolean): void {
+  /** Per host, the failure last traced. */
+  const traced = new Map<string, string>()
+  const host = (address: string): string => address.replace(/:\d+$/, '')
+  const trace = (e: { address: string; error: Error }): void => {
+    const key = host(e.address)
+    if (traced.get(key) === e.error.message) return
+    if (traced.size >= 100) traced.clear()
+    traced.set(key, e.error.message)
+    log(`CURVE handshake with ${e.address} failed: ${e.error.message}`)
   }
-  const failed = (e: { address: string; error: Error }): void => {
-    handshaking = false
-    trace(e.address, e.error.message)
-  }
-  socket.events.on('handshake:error:protocol', failed)
-  socket.events.on('handshake:error:auth', failed)
-  socket.events.on('handshake:error:other', failed)
-  socket.events.on('connect', () => (handshaking = true))
-  socket.events.on('connect:retry', (e) => {
-    if (handshaking) trace(e.address, 'the peer closed the connection (it has another key than the one we dialled with?)')
-    handshaking = false
-  })
-  socket.events.on('handshake', () => {
-    handshaking = false
-    last = ''
-  })
+  socket.events.on('handshake:error:protocol', trace)
+  socket.events.on('handshake:error:auth', trace)
+  socket.events.on('handshake:error:other', trace)
+  if (onePeer) socket.events.on('handshake', () => traced.clear())
 }

@@ -42,6 +42,8 @@ export class Connection implements FrameSink, HeartbeatHost, HandshakeHost, Turn
   readonly options: ConnectionOptions
   private readonly handler: ConnectionHandler | undefined
   private state = State.Greeting
+  /** Set when the stream closed without close() or destroy() from our side. */
+  private streamLost = false
   // Both dropped once done with, so a long-lived connection does not keep them.
   private greeting: GreetingReader | undefined = new GreetingReader()
   private handshake: Handshake | undefined
@@ -102,6 +104,11 @@ export class Connection implements FrameSink, HeartbeatHost, HandshakeHost, Turn
 
   get isReady(): boolean {
     return this.state === State.Ready
+  }
+
+  /** The stream closed without our asking (the peer closed it, or it broke). */
+  get closedByPeer(): boolean {
+    return this.streamLost
   }
 
   get peer(): PeerInfo | undefined {
@@ -456,6 +463,7 @@ export class Connection implements FrameSink, HeartbeatHost, HandshakeHost, Turn
   private readonly onStreamClose = (err: Error | undefined): void => {
     // Transport errors (ECONNRESET, EPIPE...) are not protocol errors: the socket layer sees 'close'.
     if (err !== undefined) log('zmtp %s: stream error %s', this.options.address, err.message)
+    if (this.state !== State.Closing) this.streamLost = true
     this.finish(undefined)
   }
 

@@ -3,7 +3,7 @@
 // the events directly (ConnectionHandler) rather than through a listener per event.
 import type { ByteStream } from '../transport/byte-stream.ts'
 import { debuglog } from 'node:util'
-import { ZmtpErrorCode, type ZmtpError } from '../errors.ts'
+import { ZmtpError, ZmtpErrorCode } from '../errors.ts'
 import type { ConnectionsHost, Outgoing, PipeEvents } from './connections.ts'
 import { Pipe } from './pipe.ts'
 import { Connection, type ConnectionHandler, type ConnectionOptions, type PeerInfo } from './wire.ts'
@@ -80,8 +80,10 @@ export class ConnectionLink implements ConnectionHandler {
     const host = owner.host
     owner.handshakeOver(conn)
     const address = this.pipe?.address ?? conn.peer?.address ?? out?.endpoint ?? conn.address
-    if (this.pipe === undefined && err !== undefined && !conn.isReady) {
-      host.publishEvent({ type: handshakeErrorType(err), address, error: err })
+    if (this.pipe === undefined && !conn.isReady) {
+      // As libzmq (handshake failed, no detail): a peer that hangs up mid-handshake is reported.
+      const failure = err ?? (conn.closedByPeer ? new ZmtpError(ZmtpErrorCode.PEER_CLOSED, 'the peer closed the connection during the handshake') : undefined)
+      if (failure !== undefined) host.publishEvent({ type: handshakeErrorType(failure), address, error: failure })
     }
     if (this.pipe !== undefined) {
       const p = this.pipe
@@ -98,6 +100,6 @@ export class ConnectionLink implements ConnectionHandler {
 
 function handshakeErrorType(err: ZmtpError): 'handshake:error:protocol' | 'handshake:error:auth' | 'handshake:error:other' {
   if (err.code === ZmtpErrorCode.AUTH_FAILED) return 'handshake:error:auth'
-  if (err.code === ZmtpErrorCode.HANDSHAKE_TIMEOUT || err.code === ZmtpErrorCode.PEER_ERROR) return 'handshake:error:other'
+  if (err.code === ZmtpErrorCode.HANDSHAKE_TIMEOUT || err.code === ZmtpErrorCode.PEER_ERROR || err.code === ZmtpErrorCode.PEER_CLOSED) return 'handshake:error:other'
   return err.code.startsWith('ZMTP_') ? 'handshake:error:protocol' : 'handshake:error:other'
 }
