@@ -83,7 +83,11 @@ export class ConnectionLink implements ConnectionHandler {
     if (this.pipe === undefined && !conn.isReady) {
       // As libzmq (handshake failed, no detail): a peer that hangs up mid-handshake is reported.
       const failure = err ?? (conn.closedByPeer ? new ZmtpError(ZmtpErrorCode.PEER_CLOSED, 'the peer closed the connection during the handshake') : undefined)
-      if (failure !== undefined) host.publishEvent({ type: handshakeErrorType(failure), address, error: failure })
+      if (failure !== undefined) {
+        host.publishEvent({ type: handshakeErrorType(failure), address, error: failure })
+        // libzmq follows every failed handshake with a disconnect, as any other lost connection.
+        host.publishEvent({ type: 'disconnect', address, error: failure })
+      }
     }
     if (this.pipe !== undefined) {
       const p = this.pipe
