@@ -2,7 +2,6 @@
 // with `public-key` and `secret-key` in Z85. A C node's secret certificate file can be used as is,
 // and `zyre keygen` writes one a C program can load with zcert_load.
 import { readFileSync, writeFileSync } from 'node:fs'
-import { curveKeyPair } from '../../lib/index.ts'
 
 export interface CertKeys {
   publicKey: string
@@ -47,8 +46,8 @@ export function parseCert(text: string): Partial<CertKeys> {
   return keys
 }
 
-/** A new key pair as a secret certificate (zcert's layout). */
-export function certText(keys: CertKeys = curveKeyPair()): string {
+/** A key pair as a secret certificate (zcert's layout). */
+export function certText(keys: CertKeys): string {
   return [
     `#   ****  Generated on ${new Date().toISOString()} by zyre-ts  ****`,
     '#   ZeroMQ CURVE **Secret** Certificate',

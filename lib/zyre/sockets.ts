@@ -1,5 +1,7 @@
 // The two socket roles of the Harmony pattern, as the Zyre node needs them. Our ZMTP sockets
 // provide them; the narrow interface also lets the node run over zeromq.js for comparisons.
+import type { CurveAuthRequest } from '../../zmtp/connection/index.ts'
+
 export interface DealerLike {
   connect(endpoint: string): void
   send(frames: Buffer[]): Promise<void>
@@ -29,7 +31,7 @@ export interface CurveClientKeys {
 export interface CurveServerKeys {
   publicKey: Buffer
   secretKey: Buffer
-  authenticate?: ((req: { publicKey: string; address: string }) => boolean | Promise<boolean>) | undefined
+  authenticate?: ((req: CurveAuthRequest) => boolean | Promise<boolean>) | undefined
 }
 
 export interface SocketFactory {
