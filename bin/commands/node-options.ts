@@ -13,6 +13,8 @@ export const nodeOptionSpecs = {
   expired: { type: 'string' },
   header: { type: 'string', multiple: true },
   'curve-cert': { type: 'string' },
+  'gossip-bind': { type: 'string' },
+  'gossip-connect': { type: 'string', multiple: true },
   verbose: { type: 'boolean', short: 'v' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -28,6 +30,9 @@ export const nodeOptionsHelp = `node options:
   --header K=V         a HELLO header, repeatable
   --curve-cert FILE    encrypt with CURVE using this secret certificate (zyre keygen --out FILE,
                        or a C node's zcert file); only peers with keys are seen
+  --gossip-bind EP     discover through gossip instead of beacons, serving it at EP
+                       (e.g. tcp://*:5671)
+  --gossip-connect EP  discover through the gossip server at EP instead of beacons, repeatable
   -v, --verbose        trace the protocol on stderr
   --json               one JSON object per event per line`
 
@@ -40,6 +45,8 @@ export interface NodeOptionValues {
   expired?: string | undefined
   header?: string[] | undefined
   'curve-cert'?: string | undefined
+  'gossip-bind'?: string | undefined
+  'gossip-connect'?: string[] | undefined
   verbose?: boolean | undefined
 }
 
@@ -74,6 +81,9 @@ export function toZyreOptions(v: NodeOptionValues): ZyreOptions {
   const expired = integer('expired', v.expired)
   if (expired !== undefined) o.expiredTimeout = expired
   if (v['curve-cert'] !== undefined) o.curve = readCert(v['curve-cert'])
+  if (v['gossip-bind'] !== undefined || v['gossip-connect'] !== undefined) {
+    o.gossip = { ...(v['gossip-bind'] !== undefined && { bind: v['gossip-bind'] }), connect: v['gossip-connect'] ?? [] }
+  }
   if (v.verbose) o.logger = (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`)
   return o
 }

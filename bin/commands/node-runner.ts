@@ -28,7 +28,10 @@ export async function runNode(options: ZyreOptions, run: RunNodeOptions): Promis
     process.stderr.write(`cannot start: ${(err as Error).message}\n`)
     return 1
   }
-  if (!run.json) process.stderr.write(`${zyre.name} (${zyre.uuid}) at ${zyre.endpoint}\n`)
+  if (!run.json) {
+    process.stderr.write(`${zyre.name} (${zyre.uuid}) at ${zyre.endpoint}\n`)
+    if (zyre.gossipEndpoint !== undefined) process.stderr.write(`gossip server at ${zyre.gossipEndpoint}\n`)
+  }
   let stop!: () => void
   const stopped = new Promise<void>((resolve) => (stop = resolve))
   const onSignal = (): void => stop()

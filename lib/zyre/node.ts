@@ -5,7 +5,9 @@
 import { randomBytes } from 'node:crypto'
 import { debuglog } from 'node:util'
 import { Beacon } from '../beacon/beacon.ts'
-import type { ResolvedInterface } from '../beacon/interfaces.ts'
+import { resolveInterface, type ResolvedInterface } from '../beacon/interfaces.ts'
+import { Gossip } from '../gossip/gossip.ts'
+import { readZyreTuple, zyreTupleValue } from './gossip-tuples.ts'
 import { beaconHasUuid, encodeBeacon } from '../beacon/payload.ts'
 import { readBeacon } from './beacon-readings.ts'
 import type { ZyreEvent } from './events.ts'
@@ -30,6 +32,7 @@ export class ZyreNode {
   private readonly ownGroups = new Set<string>()
   private status = 0
   private beacon: Beacon | undefined
+  private gossip: Gossip | undefined
   private inbox: Inbox | undefined
   private endpoint = ''
   private reaper: NodeJS.Timeout | undefined
@@ -75,6 +78,32 @@ export class ZyreNode {
   async start(): Promise<void> {
     if (this.running) return
     const o = this.opts
+    const inbox = new Inbox(this.factory, { maxMessageSize: o.maxMessageSize, curve: o.curve }, {
+      message: (uuid, msg) => {
+        if (this.running) this.messages.receive(uuid, msg)
+      },
+      warn: this.warn,
+      log: (line) => this.log(line),
+    })
+    try {
+      if (o.gossip) await this.startGossip(inbox)
+      else await this.startBeacon(inbox)
+    } catch (err) {
+      await inbox.close()
+      throw err
+    }
+    this.inbox = inbox
+    this.running = true
+    // Joined once we can take the peers it tells us about.
+    if (this.gossip) this.joinGossip(this.gossip)
+    const reapEvery = Math.max(10, Math.min(1000, Math.floor(Math.min(o.evasiveTimeout, o.silentTimeout) / 4)))
+    this.reaper = setInterval(() => this.mesh.reap(Date.now()), reapEvery)
+    this.log(`started ${this.name} ${this.id} at ${this.endpoint}`)
+  }
+
+  /** Beacon discovery: our ROUTER on the beacon's interface, announced in our beacons. */
+  private async startBeacon(inbox: Inbox): Promise<void> {
+    const o = this.opts
     const beacon = new Beacon({
       port: o.port,
       interval: o.interval,
@@ -88,13 +117,6 @@ export class ZyreNode {
       logger: (line) => this.log(line),
     })
     await beacon.start()
-    const inbox = new Inbox(this.factory, { maxMessageSize: o.maxMessageSize, curve: o.curve }, {
-      message: (uuid, msg) => {
-        if (this.running) this.messages.receive(uuid, msg)
-      },
-      warn: this.warn,
-      log: (line) => this.log(line),
-    })
     try {
       await inbox.open(beacon.interfaceInfo)
       this.endpoint = o.endpoint ?? endpointAt(beacon.interfaceInfo, inbox.port)
@@ -112,16 +134,49 @@ export class ZyreNode {
       beacon.on('address', (info) => void this.followAddress(info))
       beacon.publish(this.beaconPayload(inbox.port))
     } catch (err) {
-      await inbox.close()
       await beacon.close()
       throw err
     }
     this.beacon = beacon
-    this.inbox = inbox
-    this.running = true
-    const reapEvery = Math.max(10, Math.min(1000, Math.floor(Math.min(o.evasiveTimeout, o.silentTimeout) / 4)))
-    this.reaper = setInterval(() => this.mesh.reap(Date.now()), reapEvery)
-    this.log(`started ${this.name} ${this.id} at ${this.endpoint}`)
+  }
+
+  /**
+   * Gossip discovery, as the C node after zyre_gossip_bind/connect: no beacons; our ROUTER on the
+   * interface's address; our gossip server bound when asked. The servers are joined (and our
+   * tuple published) by joinGossip once the node runs.
+   */
+  private async startGossip(inbox: Inbox): Promise<void> {
+    const o = this.opts
+    const iface = resolveInterface(o.interface)
+    await inbox.open(iface)
+    const gossip = new Gossip()
+    try {
+      if (o.gossip!.bind !== undefined) await gossip.bind(o.gossip!.bind)
+    } catch (err) {
+      await gossip.close()
+      throw new ZyreError(ZyreErrorCode.BAD_ARGUMENT, `cannot bind gossip to ${o.gossip!.bind}: ${(err as Error).message}`, { cause: err })
+    }
+    this.endpoint = o.endpoint ?? endpointAt(iface, inbox.port)
+    this.helloFrames = undefined
+    gossip.on('warning', (err) => this.log(`gossip: ${err.message}`))
+    gossip.on('tuple', (key, value) => {
+      try {
+        this.onTuple(key, value)
+      } catch (err) {
+        this.log(`error handling gossip tuple ${key}: ${(err as Error).stack ?? err}`)
+      }
+    })
+    this.gossip = gossip
+  }
+
+  private joinGossip(gossip: Gossip): void {
+    for (const endpoint of this.opts.gossip!.connect) gossip.connect(endpoint)
+    gossip.publish(this.id, zyreTupleValue(this.endpoint, this.opts.curve?.publicText))
+  }
+
+  /** Where our gossip server listens (its port resolved), when we serve one. */
+  get gossipEndpoint(): string | undefined {
+    return this.gossip?.endpoint ?? undefined
   }
 
   /**
@@ -152,8 +207,12 @@ export class ZyreNode {
       await beacon.sendOnce(this.beaconPayload(0)).catch(() => undefined)
       await beacon.close()
     }
+    const gossip = this.gossip
+    this.gossip = undefined
+    // Gossip has no port-0 beacon: the peers hear that we leave from us (our dealers flush it).
+    if (gossip) this.mesh.sendAll({ type: 'GOODBYE' })
     this.mesh.dropAll()
-    await this.closeInbox()
+    await Promise.all([this.closeInbox(), gossip?.close()])
     this.log(`stopped ${this.name}`)
   }
 
@@ -168,6 +227,8 @@ export class ZyreNode {
     this.beacon?.silence()
     await this.beacon?.close()
     this.beacon = undefined
+    await this.gossip?.close()
+    this.gossip = undefined
     this.mesh.dropAll()
     await this.closeInbox()
   }
@@ -272,6 +333,28 @@ export class ZyreNode {
     const peer = known !== undefined && !moved ? known : this.mesh.require(beacon.uuid, endpoint, 'beacon', beacon.publicKey)
     if (peer) peer.beaconEndpoint = endpoint
     // Beacons do not refresh presence: only TCP traffic proves the peer can talk to us.
+  }
+
+  /** A node on the gossip network: a new one is dialled, one at a new endpoint redialled. */
+  private onTuple(key: string, value: string): void {
+    if (!this.running) return
+    const tuple = readZyreTuple(key, value)
+    if (typeof tuple === 'string') {
+      this.log(`gossip tuple ignored: ${tuple}`)
+      return
+    }
+    if (tuple.id === this.id || tuple.endpoint === this.endpoint) return
+    // As with beacons, nodes with and without keys stay apart (a C node with keys would abort).
+    if ((tuple.publicKey !== undefined) !== (this.opts.curve !== undefined)) {
+      this.log(`gossip: node ${tuple.id} ${tuple.publicKey ? 'has' : 'has no'} CURVE key, ignored`)
+      return
+    }
+    const known = this.mesh.get(tuple.id)
+    if (known !== undefined && known.endpoint !== tuple.endpoint) {
+      this.log(`peer ${known.name || tuple.id} moved ${known.endpoint} -> ${tuple.endpoint}`)
+      this.mesh.remove(known)
+    }
+    this.mesh.require(tuple.uuid, tuple.endpoint, 'gossip', tuple.publicKey)
   }
 
   /** Our beacon: version 3 with our public key when we have CURVE keys. Port 0: we leave. */

@@ -41,8 +41,20 @@ export interface ZyreOptions {
    * header, and only peers with keys are talked to (nodes without keys are ignored, and ignore us).
    */
   curve?: ZyreCurveOptions
+  /**
+   * Discover peers through a gossip network instead of UDP beacons, as the C node does after
+   * zyre_gossip_bind / zyre_gossip_connect: no beacons are sent or heard.
+   */
+  gossip?: ZyreGossipOptions
   /** Trace lines; default util.debuglog('zyre') (NODE_DEBUG=zyre). */
   logger?: (line: string) => void
+}
+
+export interface ZyreGossipOptions {
+  /** Serve the gossip network here, e.g. 'tcp://*:5671' or 'tcp://10.0.0.1:5671'. */
+  bind?: string
+  /** Gossip servers to join, e.g. 'tcp://10.0.0.1:5671'. */
+  connect?: string | string[]
 }
 
 export interface ResolvedZyreOptions {
@@ -62,6 +74,7 @@ export interface ResolvedZyreOptions {
   peerQueueSize: number
   maxMessageSize: number
   curve: NodeCurve | undefined
+  gossip: { bind: string | undefined; connect: string[] } | undefined
   logger: ((line: string) => void) | undefined
 }
 
@@ -106,8 +119,19 @@ export function resolveOptions(o: ZyreOptions = {}): ResolvedZyreOptions {
     peerQueueSize: Math.max(1, Math.round(o.peerQueueSize ?? (100 * expiredTimeout) / 1000)),
     maxMessageSize: checkedMaxMessageSize(o.maxMessageSize ?? -1),
     curve,
+    gossip: o.gossip === undefined ? undefined : resolveGossip(o.gossip),
     logger: o.logger,
   }
+}
+
+function resolveGossip(g: ZyreGossipOptions): { bind: string | undefined; connect: string[] } {
+  const connect = g.connect === undefined ? [] : typeof g.connect === 'string' ? [g.connect] : [...g.connect]
+  const endpoints = [...(g.bind === undefined ? [] : [g.bind]), ...connect]
+  if (endpoints.length === 0) throw new ZyreError(ZyreErrorCode.BAD_ARGUMENT, 'gossip needs an endpoint to bind or to connect to')
+  for (const ep of endpoints) {
+    if (typeof ep !== 'string' || !/^(tcp|ipc):\/\/\S+$/.test(ep)) throw new ZyreError(ZyreErrorCode.BAD_ARGUMENT, `'${ep}' is not a gossip endpoint (tcp://host:port or ipc://path)`)
+  }
+  return { bind: g.bind, connect }
 }
 
 function checkedMaxMessageSize(v: number): number {

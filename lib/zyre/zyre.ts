@@ -61,6 +61,11 @@ export class Zyre extends EventEmitter<EventMap> {
     return this.node.publicKey
   }
 
+  /** Where our gossip server listens (the port resolved), once started with `gossip.bind`. */
+  get gossipEndpoint(): string | undefined {
+    return this.node.gossipEndpoint
+  }
+
   /** The endpoint we advertise in HELLO (tcp://address:port), once started. */
   get endpoint(): string {
     return this.node.advertisedEndpoint

@@ -6,6 +6,7 @@ import t from 'tap'
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -69,6 +70,29 @@ t.test('two zyre ping processes whisper Hello to each other', async (t) => {
   t.equal(await a.exited, 0, 'ping exits 0 on Ctrl-C')
   await until(() => json(b).some((e) => e.type === 'EXIT' && e.name === 'pa'), 'EXIT of the stopped ping')
   t.equal(json(a).at(-1)?.type, 'STOP', 'the last event of a stopped node is STOP')
+})
+
+/** A TCP port the system just gave out and took back: free for the gossip server to bind. */
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as { port: number }).port
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+t.test('two zyre ping processes meet through gossip, one serving it, without beacons', async (t) => {
+  const gossip = `tcp://127.0.0.1:${await freePort()}`
+  // The beacon port is shared with the first test: gossip nodes never beacon, so never meet those.
+  const a = zyre(['ping', ...common, '--port', '47261', '--name', 'ga', '--gossip-bind', gossip])
+  const b = zyre(['ping', ...common, '--port', '47261', '--name', 'gb', '--gossip-connect', gossip])
+  t.teardown(() => {
+    a.child.kill()
+    b.child.kill()
+  })
+  const hello = (p: Proc, from: string) => json(p).some((e) => e.type === 'WHISPER' && e.name === from && e.content === 'Hello')
+  await until(() => hello(a, 'gb') && hello(b, 'ga'), 'Hello both ways through gossip')
+  t.notOk([...json(a), ...json(b)].some((e) => e.type === 'ENTER' && e.name !== 'ga' && e.name !== 'gb'), 'no beacon node is met')
 })
 
 t.test('zyre chat shouts stdin lines to the group', async (t) => {
