@@ -1,6 +1,6 @@
 // Every TypeScript example in README.md that imports this package runs as written (imports pointed
 // at the source) and exits 0, so the documentation cannot drift from the API. Examples only use
-// loopback; the Zyre examples pin their own beacon ports (47391, 47392).
+// loopback; the Zyre examples pin their own beacon ports (47391, 47392; 47393 for gossip, never sent on).
 import t from 'tap'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -13,6 +13,7 @@ const entries: Record<string, string> = {
   'zyre-ts': 'lib/index.ts',
   'zyre-ts/zmtp': 'zmtp/index.ts',
   'zyre-ts/codecs': 'codecs/index.ts',
+  'zyre-ts/gossip': 'lib/gossip/index.ts',
 }
 
 interface Example {

@@ -79,6 +79,7 @@ import { zreMsg } from 'zyre-ts/codecs'
 import { encodeGreeting, encodeMessage } from 'zyre-ts/zmtp/codec'
 import { Connection, isCompatible } from 'zyre-ts/zmtp/connection'
 import { encodeBeacon, decodeBeacon, beaconHasUuid } from 'zyre-ts/beacon'
+import { Gossip } from 'zyre-ts/gossip'
 
 setTimeout(() => { console.error('timed out'); process.exit(3) }, 30000).unref()
 const out = { execArgv: process.execArgv, nodeOptions: process.env.NODE_OPTIONS ?? null }
@@ -106,6 +107,15 @@ out.wire = {
   dealerRouter: isCompatible('DEALER', 'ROUTER'),
   beacon: { port: decodeBeacon(beacon).port, own: beaconHasUuid(beacon, uuid) },
 }
+
+const server = new Gossip()
+await server.bind('tcp://127.0.0.1:*')
+const client = new Gossip()
+client.connect(server.endpoint)
+client.publish('k', 'v')
+out.gossip = await new Promise((resolve) => server.once('tuple', (key, value) => resolve([key, value])))
+await client.close()
+await server.close()
 
 const opts = { interface: 'lo', port: ${PORT}, interval: 100, evasiveTimeout: 200, expiredTimeout: 1000 }
 const a = new Zyre({ ...opts, name: 'pa' })
@@ -141,6 +151,7 @@ t.test('plain node imports zyre-ts, zyre-ts/zmtp and zyre-ts/codecs and uses the
   t.match(out.hello.hex[0], /^aaa10102/, 'HELLO frame: signature aaa1, id 1, version 2')
   t.same(out.hello.back, { type: 'HELLO', sequence: 7, endpoint: 'tcp://127.0.0.1:5670', groups: ['G1', 'G2'], status: 3, name: 'n1', headers: [['X-A', 'b']] }, 'HELLO decodes to what was encoded')
   t.same(out.wire, { greeting: 64, message: '000178', connection: 'function', dealerRouter: true, beacon: { port: 4242, own: true } }, 'the wire and beacon entry points')
+  t.same(out.gossip, ['k', 'v'], 'zyre-ts/gossip: a tuple from a client reaches the server')
   t.equal(out.zyre.enter.peer, out.zyre.bUuid, 'a saw b ENTER')
   t.match(out.zyre.enter.address, /^tcp:\/\/127\.0\.0\.1:\d+$/)
   t.same(out.zyre.whisper, { name: 'pa', peer: out.zyre.whisper.aUuid, aUuid: out.zyre.whisper.aUuid, content: ['hi from pa'] }, 'b got the whisper from a')

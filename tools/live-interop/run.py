@@ -652,9 +652,98 @@ def suite_curve(r):
         for a in (ts, peer): a.finish()
 
 
-SUITES = {'main': suite_main, 'edge': suite_edge, 'status': suite_status, 'curve': suite_curve}
+def suite_gossip(r):
+    """Gossip discovery (zyre_gossip_bind/connect) instead of beacons: the C node serving gossip and ours
+    joining it, ours serving and two C nodes joining (the second after more than CZMQ's 1 s client expiry),
+    and with CURVE keys in the tuples when the C driver has them."""
+    P, key, check = r.P, r.peer.key, r.check
+    fast = {'evasive': 1000, 'expired': 3000}                  # the C node's presence timers
+    ours_fast = {'evasiveTimeout': 1000, 'expiredTimeout': 3000}
+    t_start = time.time()
+    ours_agents = []
+
+    def met(a, b, la, lb, ip_a, ip_b, tag):
+        e1 = a.wait(ev('ENTER', peer=b.uuid), 15)
+        e2 = b.wait(ev('ENTER', peer=a.uuid), 15)
+        check(f'{tag}: ENTER {lb}->{la} and {la}->{lb}, each with the other\'s address',
+              e1 and e2 and e1.get('address', '').startswith(f'tcp://{ip_b}:') and e2.get('address', '').startswith(f'tcp://{ip_a}:'),
+              [e1, e2])
+        return bool(e1 and e2)
+
+    # G1: the C node serves gossip, ours connects to it.
+    peer = r.other('peerG1', name=f'{key}-g1', endpoint=f'tcp://{PEER_IP}:*',
+                   gossip={'bind': f'tcp://{PEER_IP}:47901'}, verbose=True, **fast)
+    ts = r.ours('oursG1', name='ts-g1', gossip={'connect': f'tcp://{PEER_IP}:47901'}, debug=True, **ours_fast)
+    ours_agents.append(ts)
+    if met(ts, peer, 'ours', P, OURS_IP, PEER_IP, 'G1 (C serves gossip)'):
+        for a, b, la, lb in ((ts, peer, 'ours', P), (peer, ts, P, 'ours')):
+            e = relay(a, dict(cmd='join', group='GG'), b, ev('JOIN', group='GG', peer=a.uuid))
+            check(f'G1: JOIN {la}->{lb}', e, e)
+        time.sleep(0.3)
+        for a, b, la, lb in ((ts, peer, 'ours', P), (peer, ts, P, 'ours')):
+            for cmd in ('shout', 'whisper'):
+                frames = [f'gossip-{cmd}-{a.label}', '']
+                to, seen = ({'group': 'GG'}, {'group': 'GG'}) if cmd == 'shout' else ({'peer': b.uuid}, {})
+                e = relay(a, dict(cmd=cmd, frames=frames, **to), b, ev(cmd.upper(), peer=a.uuid, content=frames, **seen))
+                check(f'G1: {cmd.upper()} {la}->{lb}', e, e or b.since(0, cmd.upper())[-1:])
+    t = time.time()
+    e = relay(peer, dict(cmd='stop'), ts, ev('EXIT', peer=peer.uuid), timeout=8)
+    check(f'G1: {P} stops (it says nothing in gossip mode) -> our EXIT after our expiry', e,
+          f'{dumps(e)} after {time.time() - t:.2f}s' if e else 'no EXIT within 8 s')
+    peer.send(cmd='exit'); ts.finish()
+
+    # G2: ours serves gossip; one C node joins, and a second one more than 2 s later.
+    ts = r.ours('oursG2', name='ts-g2', gossip={'bind': f'tcp://{OURS_IP}:47902'}, debug=True, **ours_fast)
+    ours_agents.append(ts)
+    c1 = r.other('peerG2a', name=f'{key}-g2a', endpoint=f'tcp://{PEER_IP}:*',
+                 gossip={'connect': f'tcp://{OURS_IP}:47902'}, verbose=True, **fast)
+    met(ts, c1, 'ours', f'{P} #1', OURS_IP, PEER_IP, 'G2 (ours serves gossip)')
+    log('gossip: 2.5 s of quiet on the gossip connection ...'); time.sleep(2.5)
+    c2 = r.other('peerG2b', name=f'{key}-g2b', endpoint=f'tcp://{PEER_IP}:*',
+                 gossip={'connect': f'tcp://{OURS_IP}:47902'}, verbose=True, **fast)
+    met(ts, c2, 'ours', f'{P} #2', OURS_IP, PEER_IP, 'G2')
+    e1, e2 = c1.wait(ev('ENTER', peer=c2.uuid), 15), c2.wait(ev('ENTER', peer=c1.uuid), 15)
+    check(f'G2: the two {P} nodes meet through our gossip server (the first one quiet on it for 2.5 s)', e1 and e2, [e1, e2])
+    t = time.time()
+    ts.send(cmd='stop')
+    e1, e2 = c1.wait(ev('EXIT', peer=ts.uuid), 8), c2.wait(ev('EXIT', peer=ts.uuid), 8)
+    check(f'G2: our stop (GOODBYE, which {P} does not know) -> EXIT at both {P} nodes, which keep running',
+          e1 and e2 and c1.alive() and c2.alive(), f'{dumps([e1, e2])} after {time.time() - t:.2f}s')
+    for a in (c1, c2): a.finish()
+    ts.send(cmd='exit')
+
+    # G3: CURVE keys in the tuples (endpoint|key), the C node serving gossip.
+    if 'CURVE: yes' in r.peer.check_output:
+        kO, kC = curve_keypair(r.args.node), curve_keypair(r.args.node)
+        peer = r.other('peerG3', name=f'{key}-g3', curve=kC, endpoint=f'tcp://{PEER_IP}:*',
+                       gossip={'bind': f'tcp://{PEER_IP}:47903'}, verbose=True, **fast)
+        ts = r.ours('oursG3', name='ts-g3', curve=kO, gossip={'connect': f'tcp://{PEER_IP}:47903'}, debug=True, **ours_fast)
+        ours_agents.append(ts)
+        e1, e2 = ts.wait(ev('ENTER', peer=peer.uuid), 15), peer.wait(ev('ENTER', peer=ts.uuid), 15)
+        pub = lambda e: (e or {}).get('headers', {}).get('X-PUBLICKEY')
+        check(f'G3: nodes with keys meet through gossip (ENTER both ways, X-PUBLICKEY)',
+              e1 and e2 and pub(e1) == kC['publicKey'] and pub(e2) == kO['publicKey'], [e1, e2])
+        if e1 and e2:
+            frames = ['gossip-curve-whisper']
+            e = relay(ts, dict(cmd='whisper', peer=peer.uuid, frames=frames), peer, ev('WHISPER', peer=ts.uuid, content=frames))
+            check(f'G3: WHISPER ours->{P} over CURVE', e, e)
+        for a in (ts, peer): a.finish()
+    else:
+        log('gossip: G3 (CURVE) skipped: the C driver has no CURVE')
+
+    warnings = [w for a in ours_agents for w in a.since(0, 'warning')]
+    check('G: no warnings on our side', not warnings, warnings)
+    time.sleep(0.5)
+    if r.net.pcap and os.path.exists(r.net.pcap):
+        beacons = [p for p in pcap_packets(r.net.pcap)
+                   if p['t'] >= t_start and p['proto'] == 'udp' and p['dport'] == BEACON_PORT and p['src'] in (OURS_IP, PEER_IP)]
+        check('G: no beacon from either side in the whole suite', not beacons, f'{len(beacons)} beacons')
+
+
+SUITES = {'main': suite_main, 'edge': suite_edge, 'status': suite_status, 'curve': suite_curve, 'gossip': suite_gossip}
 # Why a suite cannot run against a peer (it is then skipped, not failed), or None.
-SKIP = {'curve': lambda peer: None if 'CURVE: yes' in peer.check_output else peer.no_curve}
+SKIP = {'curve': lambda peer: None if 'CURVE: yes' in peer.check_output else peer.no_curve,
+        'gossip': lambda peer: 'pyre has no gossip discovery' if peer.key == 'pyre' else None}
 
 
 # ---------------------------------------------------------------- main

@@ -3,7 +3,8 @@
 # Started by ../run.py inside a network namespace:
 #   python3 czyre_agent.py '{"name": .., "headers": {..}, "groups": [..], "interface": .., "port": 47811,
 #                           "evasive": ms, "expired": ms, "interval": ms, "verbose": true,
-#                           "curve": {"publicKey": "<Z85>", "secretKey": "<Z85>"}}'
+#                           "curve": {"publicKey": "<Z85>", "secretKey": "<Z85>"},
+#                           "endpoint": .., "gossip": {"bind": .., "connect": ..}}'
 #   python3 czyre_agent.py --check    (prints the driver's path and whether it has CURVE, or fails if
 #                                      the driver is missing)
 # "curve" has the shape of our ZyreOptions.curve, but the C node needs both keys (zyre_set_zcert).
@@ -21,10 +22,12 @@ if sys.argv[1:] == ['--check']:
     sys.exit(0)
 opts = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
 argv = [DRIVER]
-for opt in ('interface', 'port', 'evasive', 'expired', 'interval'):
+for opt in ('interface', 'port', 'evasive', 'expired', 'interval', 'endpoint'):
     if opt in opts: argv += ['--' + opt, str(opts[opt])]
 for k, v in opts.get('headers', {}).items(): argv += ['--header', f'{k}={v}']
 if 'curve' in opts: argv += ['--curve-public', opts['curve']['publicKey'], '--curve-secret', opts['curve']['secretKey']]
+for opt, flag in (('bind', '--gossip-bind'), ('connect', '--gossip-connect')):
+    if opt in opts.get('gossip', {}): argv += [flag, opts['gossip'][opt]]
 if opts.get('verbose'): argv += ['--verbose']
 argv += [opts.get('name', 'c-node')]
 p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)

@@ -15,6 +15,9 @@
       --curve-public Z85  with --curve-secret: our CURVE key pair (40 characters of Z85 each),
       --curve-secret Z85  set with zyre_set_zcert (DRAFT API): X-PUBLICKEY header, CURVE server
                           inbox, version 3 beacons carrying the public key
+      --endpoint EP       zyre_set_endpoint: bind the inbox there (no beacons; for gossip)
+      --gossip-bind EP    zyre_gossip_bind: serve gossip discovery there (no beacons)
+      --gossip-connect EP zyre_gossip_connect: discover through that gossip server (no beacons)
       --verbose           zyre_set_verbose (czmq's log goes to stderr)
       --features          print "curve" if built with CURVE support (DRAFT API), then exit
 
@@ -44,6 +47,9 @@
 #include <czmq.h>
 #include <unistd.h>
 #include "zyre.h"
+
+/*  Where the JSON lines go: what was stdout when the driver started (see main).  */
+static FILE *json_out;
 
 static void
 json_str (FILE *out, const char *s, size_t len)
@@ -84,31 +90,33 @@ json_kv (FILE *out, const char *key, const char *value, bool comma)
 static void
 emit_error (const char *message)
 {
-    fputc ('{', stdout);
-    json_kv (stdout, "type", "ERROR", false);
-    json_kv (stdout, "message", message, true);
-    fputs ("}\n", stdout);
-    fflush (stdout);
+    if (!json_out)
+        json_out = stdout;
+    fputc ('{', json_out);
+    json_kv (json_out, "type", "ERROR", false);
+    json_kv (json_out, "message", message, true);
+    fputs ("}\n", json_out);
+    fflush (json_out);
 }
 
 //  Print a list of peer ids as {"type":<type>,"peers":[..]} and destroy the list
 static void
 emit_peers (const char *type, zlist_t *peers)
 {
-    fputc ('{', stdout);
-    json_kv (stdout, "type", type, false);
-    fputs (",\"peers\":[", stdout);
+    fputc ('{', json_out);
+    json_kv (json_out, "type", type, false);
+    fputs (",\"peers\":[", json_out);
     const char *p = peers? (const char *) zlist_first (peers): NULL;
     bool first = true;
     while (p) {
         if (!first)
-            fputc (',', stdout);
-        json_str (stdout, p, strlen (p));
+            fputc (',', json_out);
+        json_str (json_out, p, strlen (p));
         first = false;
         p = (const char *) zlist_next (peers);
     }
-    fputs ("]}\n", stdout);
-    fflush (stdout);
+    fputs ("]}\n", json_out);
+    fflush (json_out);
     zlist_destroy (&peers);
 }
 
@@ -124,7 +132,7 @@ emit_event (zmsg_t *msg)
         free (name);
         return;
     }
-    FILE *out = stdout;
+    FILE *out = json_out;
     fputc ('{', out);
     json_kv (out, "type", type, false);
     json_kv (out, "peer", peer, true);
@@ -281,12 +289,12 @@ handle_command (zyre_t *node, char *line)
         if (hdr) *hdr++ = 0;
         char *addr = zyre_peer_address (node, rest);
         char *val = hdr ? zyre_peer_header_value (node, rest, hdr) : NULL;
-        fputc ('{', stdout);
-        json_kv (stdout, "type", "PEERINFO", false);
-        json_kv (stdout, "address", addr, true);
-        json_kv (stdout, "header", val, true);
-        fputs ("}\n", stdout);
-        fflush (stdout);
+        fputc ('{', json_out);
+        json_kv (json_out, "type", "PEERINFO", false);
+        json_kv (json_out, "address", addr, true);
+        json_kv (json_out, "header", val, true);
+        fputs ("}\n", json_out);
+        fflush (json_out);
         zstr_free (&addr);
         zstr_free (&val);
     }
@@ -313,6 +321,7 @@ usage (void)
     fprintf (stderr,
         "usage: zyre-peer [--interface IFACE] [--port N] [--evasive MS] [--expired MS]\n"
         "                 [--interval MS] [--header K=V]... [--curve-public Z85 --curve-secret Z85]\n"
+        "                 [--endpoint EP] [--gossip-bind EP] [--gossip-connect EP]\n"
         "                 [--verbose] <name> [group]\n"
         "       zyre-peer --features\n");
 }
@@ -323,6 +332,9 @@ main (int argc, char *argv [])
     const char *iface = NULL;
     const char *curve_public = NULL;
     const char *curve_secret = NULL;
+    const char *endpoint = NULL;
+    const char *gossip_bind = NULL;
+    const char *gossip_connect = NULL;
     const char *name = NULL;
     const char *group = NULL;
     int port = -1, evasive = -1, expired = -1, interval = -1;
@@ -354,6 +366,15 @@ main (int argc, char *argv [])
         else
         if (streq (a, "--curve-secret") && has_value)
             curve_secret = argv [++argn];
+        else
+        if (streq (a, "--endpoint") && has_value)
+            endpoint = argv [++argn];
+        else
+        if (streq (a, "--gossip-bind") && has_value)
+            gossip_bind = argv [++argn];
+        else
+        if (streq (a, "--gossip-connect") && has_value)
+            gossip_connect = argv [++argn];
         else
         if (streq (a, "--features")) {
 #ifdef ZYRE_BUILD_DRAFT_API
@@ -407,8 +428,12 @@ main (int argc, char *argv [])
     }
 #endif
 
+    //  The JSON lines go out on a descriptor of their own, and file descriptor 1 becomes stderr:
+    //  czmq's zgossip engine, once started, logs to json_out whatever the log stream.
+    json_out = fdopen (dup (STDOUT_FILENO), "w");
+    dup2 (STDERR_FILENO, STDOUT_FILENO);
     if (verbose)
-        zsys_set_logstream (stderr);    //  stdout carries the JSON lines
+        zsys_set_logstream (stderr);
     zyre_t *node = zyre_new (name);
     if (!node) {
         emit_error ("zyre_new failed");
@@ -445,6 +470,16 @@ main (int argc, char *argv [])
         kv = (const char *) zlist_next (headers);
     }
     zlist_destroy (&headers);
+    if (endpoint && zyre_set_endpoint (node, "%s", endpoint)) {
+        emit_error ("zyre_set_endpoint failed");
+        zyre_destroy (&node);
+        return 1;
+    }
+    //  As zyre.h asks: gossip is set up before zyre_start (after the certificate: it takes the keys)
+    if (gossip_bind)
+        zyre_gossip_bind (node, "%s", gossip_bind);
+    if (gossip_connect)
+        zyre_gossip_connect (node, "%s", gossip_connect);
 
     if (zyre_start (node)) {
         emit_error ("zyre_start failed");
@@ -454,12 +489,12 @@ main (int argc, char *argv [])
     if (group)
         zyre_join (node, group);
 
-    fputc ('{', stdout);
-    json_kv (stdout, "type", "READY", false);
-    json_kv (stdout, "peer", zyre_uuid (node), true);
-    json_kv (stdout, "name", zyre_name (node), true);
-    fputs ("}\n", stdout);
-    fflush (stdout);
+    fputc ('{', json_out);
+    json_kv (json_out, "type", "READY", false);
+    json_kv (json_out, "peer", zyre_uuid (node), true);
+    json_kv (json_out, "name", zyre_name (node), true);
+    fputs ("}\n", json_out);
+    fflush (json_out);
 
     //  Poll the node's event socket and stdin (fd 0)
     zmq_pollitem_t items [2] = {
