@@ -3,7 +3,7 @@
 // a raw libzmq peer. Neither side may throw or stop, the table stays within its bound, and a
 // well-behaved node on the same server still gets a fresh tuple afterwards.
 import t from 'tap'
-import fc from 'fast-check'
+import * as fc from 'fast-check'
 import * as zmq from 'zeromq'
 import { Gossip, type GossipError } from '../../../lib/gossip/index.ts'
 import { arbitraries, mutate } from '../../../codecs/generated/zgossip-msg.arbitraries.ts'
