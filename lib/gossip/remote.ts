@@ -7,6 +7,7 @@
 import { decode, encode, type ZgossipMsg } from '../../codecs/generated/zgossip-msg.ts'
 import { Dealer } from '../../zmtp/index.ts'
 import { GossipError, GossipErrorCode } from './errors.ts'
+import { receiveEach } from '../receive-loop.ts'
 
 /** What a remote needs from the node that owns it. */
 export interface RemoteHandlers {
@@ -77,21 +78,13 @@ export class GossipRemote {
     })
   }
 
-  private async receiveLoop(): Promise<void> {
-    while (!this.closed) {
-      let frames: Buffer[]
-      try {
-        frames = await this.dealer.receive()
-      } catch (err) {
-        if (!this.closed) this.handlers.warn(new GossipError(GossipErrorCode.CLOSED, `gossip remote ${this.endpoint} stopped receiving: ${(err as Error).message}`, { cause: err }))
-        return
-      }
-      try {
-        this.onFrames(frames)
-      } catch (err) {
-        this.handlers.warn(new GossipError(GossipErrorCode.BAD_MESSAGE, `error handling a message from ${this.endpoint}: ${(err as Error).stack ?? err}`, { cause: err }))
-      }
-    }
+  private receiveLoop(): Promise<void> {
+    const warn = this.handlers.warn
+    return receiveEach(this.dealer, () => this.closed, {
+      message: (frames) => this.onFrames(frames),
+      stopped: (err) => warn(new GossipError(GossipErrorCode.CLOSED, `gossip remote ${this.endpoint} stopped receiving: ${err.message}`, { cause: err })),
+      failed: (err) => warn(new GossipError(GossipErrorCode.BAD_MESSAGE, `error handling a message from ${this.endpoint}: ${err.stack ?? err}`, { cause: err })),
+    })
   }
 
   private onFrames(frames: Buffer[]): void {

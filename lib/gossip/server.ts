@@ -8,6 +8,7 @@
 import { decode, encode, type ZgossipMsg } from '../../codecs/generated/zgossip-msg.ts'
 import { Router } from '../../zmtp/index.ts'
 import { GossipError, GossipErrorCode } from './errors.ts'
+import { receiveEach } from '../receive-loop.ts'
 
 /** What the server needs from the node that owns it. */
 export interface ServerHandlers {
@@ -83,22 +84,13 @@ export class GossipServer {
     await this.receiving?.catch(() => undefined)
   }
 
-  private async receiveLoop(): Promise<void> {
-    while (!this.closed) {
-      let frames: Buffer[]
-      try {
-        frames = await this.router.receive()
-      } catch (err) {
-        if (!this.closed) this.handlers.warn(new GossipError(GossipErrorCode.CLOSED, `gossip server stopped receiving: ${(err as Error).message}`, { cause: err }))
-        return
-      }
-      try {
-        this.onFrames(frames)
-      } catch (err) {
-        // Our own bug must not end the loop for every other client.
-        this.handlers.warn(new GossipError(GossipErrorCode.BAD_MESSAGE, `error handling a gossip message: ${(err as Error).stack ?? err}`, { cause: err }))
-      }
-    }
+  private receiveLoop(): Promise<void> {
+    const warn = this.handlers.warn
+    return receiveEach(this.router, () => this.closed, {
+      message: (frames) => this.onFrames(frames),
+      stopped: (err) => warn(new GossipError(GossipErrorCode.CLOSED, `gossip server stopped receiving: ${err.message}`, { cause: err })),
+      failed: (err) => warn(new GossipError(GossipErrorCode.BAD_MESSAGE, `error handling a gossip message: ${err.stack ?? err}`, { cause: err })),
+    })
   }
 
   private onFrames(frames: Buffer[]): void {

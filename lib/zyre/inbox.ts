@@ -4,6 +4,7 @@
 import type { ResolvedInterface } from '../beacon/interfaces.ts'
 import { decode, type ZreMsg } from '../../codecs/generated/zre-msg.ts'
 import { ZyreError, ZyreErrorCode } from './errors.ts'
+import { receiveEach } from '../receive-loop.ts'
 import type { CurveServerKeys, RouterLike, SocketFactory } from './sockets.ts'
 
 export interface InboxHandlers {
@@ -73,22 +74,12 @@ export class Inbox {
     await this.receiving?.catch(() => undefined)
   }
 
-  private async receiveLoop(): Promise<void> {
-    while (!this.closed) {
-      let frames: Buffer[]
-      try {
-        frames = await this.router.receive()
-      } catch (err) {
-        if (!this.closed) this.handlers.log(`router receive failed: ${(err as Error).message}`)
-        return
-      }
-      try {
-        this.onFrames(frames)
-      } catch (err) {
-        // Our own bug must not kill the receive loop for every other peer.
-        this.handlers.log(`error handling a peer message: ${(err as Error).stack ?? err}`)
-      }
-    }
+  private receiveLoop(): Promise<void> {
+    return receiveEach(this.router, () => this.closed, {
+      message: (frames) => this.onFrames(frames),
+      stopped: (err) => this.handlers.log(`router receive failed: ${err.message}`),
+      failed: (err) => this.handlers.log(`error handling a peer message: ${err.stack ?? err}`),
+    })
   }
 
   private onFrames(frames: Buffer[]): void {
