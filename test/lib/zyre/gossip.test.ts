@@ -8,6 +8,7 @@ import { Zyre, ZyreErrorCode, curveKeyPair, type ZyreOptions } from '../../../li
 import { Gossip } from '../../../lib/gossip/index.ts'
 import { CzmqGossip, czmqGossipAvailable } from '../../helpers/czmq-gossip.ts'
 import { EventLog, sleep, startedNode } from '../../helpers/zyre-events.ts'
+import { waitFor } from '../../helpers/zmtp.ts'
 
 // The beacon port these nodes would use if they beaconed: the test listens there for strays.
 const PORT = 47331
@@ -89,6 +90,8 @@ t.test("nodes meet through CZMQ's zgossip actor as the hub, also after more than
   const b = await node(t, { name: 'b', gossip: { connect: hubEndpoint } })
   await a.log.wait('ENTER', (e) => e.name === 'b')
   await b.log.wait('ENTER', (e) => e.name === 'a')
+  // The driver reports what the actor delivers a little later (it polls the actor).
+  await waitFor(() => czmq.running() && czmq.value(a.zyre.uuid) !== undefined && czmq.value(b.zyre.uuid) !== undefined, 5000, 'both tuples delivered')
   t.equal(czmq.value(a.zyre.uuid), a.zyre.endpoint, 'the C actor holds our tuple as the C node writes it: UUID -> endpoint')
   t.equal(czmq.value(b.zyre.uuid), b.zyre.endpoint)
   czmq.running()
