@@ -2,15 +2,15 @@
 // through ctypes), inside a test namespace and pinned to one interface there: the actor never
 // sees the machine's real interfaces, and start() stops before anything is published if it did
 // not take the address we expect.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { jsonLines, netnsAvailable, type TestHost } from './netns.ts'
+import { JsonDriver } from './json-driver.ts'
+import { netnsAvailable, type TestHost } from './netns.ts'
 
 const SCRIPT = fileURLToPath(new URL('./czmq_beacon.py', import.meta.url))
 const PYTHON = '/usr/bin/python3'
 // Read by czmq at init; any of them would take zbeacon off IPv4 broadcast on the pinned interface.
 const UNSET = ['ZSYS_IPV6', 'ZSYS_IPV6_ADDRESS', 'ZSYS_IPV6_MCAST_ADDRESS', 'ZSYS_IPV4_MCAST_ADDRESS']
-const REPLY_TIMEOUT = 10_000
 
 export interface CzmqEvent {
   event: string
@@ -42,29 +42,15 @@ export function czmqBeaconAvailable(): { ok: true } | { ok: false; why: string }
   }
 }
 
-type Waiter = { resolve: (replies: CzmqEvent[]) => void; reject: (err: Error) => void }
-
-export class CzmqBeacon {
+export class CzmqBeacon extends JsonDriver<CzmqEvent, CzmqEvent[]> {
   /** Unasked events: 'ready', 'beacon' and 'accepted'. */
   readonly events: CzmqEvent[] = []
-  private readonly child: ChildProcess
-  private readonly stderr: string[] = []
-  private readonly waiting: Waiter[] = []
   private replies: CzmqEvent[] = []
-  private exited = false
 
   private constructor(host: TestHost, ifname: string) {
     const env: NodeJS.ProcessEnv = { ...process.env, ZSYS_INTERFACE: ifname, ZSYS_LOGSTREAM: 'stderr', ZSYS_SIGHANDLER: 'false' }
     for (const k of UNSET) delete env[k]
-    this.child = spawn('ip', ['netns', 'exec', host.ns, PYTHON, SCRIPT], { env, stdio: ['pipe', 'pipe', 'pipe'] })
-    this.child.stderr!.setEncoding('utf8')
-    this.child.stderr!.on('data', (d: string) => this.stderr.push(...d.split('\n').filter(Boolean)))
-    jsonLines<CzmqEvent>(this.child, (e) => this.onEvent(e))
-    this.child.once('exit', (code, signal) => {
-      this.exited = true
-      const err = new Error(`czmq beacon driver exited (${code ?? signal}): ${this.stderrTail()}`)
-      for (const w of this.waiting.splice(0)) w.reject(err)
-    })
+    super('czmq beacon driver', spawn('ip', ['netns', 'exec', host.ns, PYTHON, SCRIPT], { env, stdio: ['pipe', 'pipe', 'pipe'] }))
   }
 
   /**
@@ -121,48 +107,15 @@ export class CzmqBeacon {
     return this.events.find((e) => e.event === 'ready')
   }
 
-  /** For wait conditions: throws (with czmq's log) once the driver has died. */
-  running(): true {
-    if (this.exited) throw new Error(`czmq beacon driver exited: ${this.stderrTail()}`)
-    return true
-  }
-
-  stderrTail(): string {
-    return this.stderr.slice(-5).join(' | ') || '(no output)'
-  }
-
-  /** Ends stdin (the driver destroys the actor and exits); kills it if it does not. */
-  async close(): Promise<void> {
-    if (this.exited) return
-    const gone = new Promise((resolve) => this.child.once('exit', resolve))
-    this.child.stdin!.end()
-    const kill = setTimeout(() => this.child.kill('SIGKILL'), 2000)
-    await gone
-    clearTimeout(kill)
-  }
-
-  private onEvent(e: CzmqEvent): void {
+  protected onLine(e: CzmqEvent): void {
     if (e.event === 'done') {
       const replies = this.replies
       this.replies = []
-      this.waiting.shift()?.resolve(replies)
+      this.answer(replies)
     } else if (e.event === 'configured' || e.event === 'listening') {
       this.replies.push(e)
     } else {
       this.events.push(e)
     }
-  }
-
-  // Commands are handled in order, each answered by 'done': the n-th 'done' is the n-th call's.
-  private call(req: object): Promise<CzmqEvent[]> {
-    this.running()
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`czmq beacon driver: no answer to ${JSON.stringify(req)}: ${this.stderrTail()}`)), REPLY_TIMEOUT)
-      this.waiting.push({
-        resolve: (r) => (clearTimeout(timer), resolve(r)),
-        reject: (err) => (clearTimeout(timer), reject(err)),
-      })
-      this.child.stdin!.write(JSON.stringify(req) + '\n')
-    })
   }
 }
