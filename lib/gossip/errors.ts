@@ -3,6 +3,8 @@
 export const GossipErrorCode = {
   BAD_ARGUMENT: 'GOSSIP_BAD_ARGUMENT',
   CLOSED: 'GOSSIP_CLOSED',
+  // A connection we could not send on (gone, or its queue full): it is dropped or retried.
+  UNREACHABLE: 'GOSSIP_UNREACHABLE',
   // Reported through 'warning' events: a peer broke the protocol and was dealt with.
   BAD_MESSAGE: 'GOSSIP_BAD_MESSAGE',
   BAD_TUPLE: 'GOSSIP_BAD_TUPLE',

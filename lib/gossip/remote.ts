@@ -74,7 +74,7 @@ export class GossipRemote {
   private send(frame: Buffer): void {
     this.dealer.send(frame).catch((err: unknown) => {
       // No connection (immediate) or a full queue: the next handshake or INVALID sends it all again.
-      if (!this.closed && this.connected) this.handlers.warn(new GossipError(GossipErrorCode.BAD_MESSAGE, `cannot send to gossip server ${this.endpoint}: ${(err as Error).message}`, { origin: this.endpoint, cause: err }))
+      if (!this.closed && this.connected) this.handlers.warn(new GossipError(GossipErrorCode.UNREACHABLE, `cannot send to gossip server ${this.endpoint}: ${(err as Error).message}`, { origin: this.endpoint, cause: err }))
     })
   }
 

@@ -143,6 +143,6 @@ export class GossipServer {
     if (this.clients.get(hex) !== client) return
     this.clients.delete(hex)
     const code = (err as { code?: string }).code
-    if (code !== 'EHOSTUNREACH') this.handlers.warn(new GossipError(GossipErrorCode.BAD_MESSAGE, `gossip client ${hex} dropped: ${(err as Error).message}`, { origin: hex, cause: err }))
+    if (code !== 'EHOSTUNREACH') this.handlers.warn(new GossipError(GossipErrorCode.UNREACHABLE, `gossip client ${hex} dropped: ${(err as Error).message}`, { origin: hex, cause: err }))
   }
 }

@@ -14,7 +14,11 @@ export interface ZyreTuple {
 }
 
 const UUID_KEY = /^[0-9A-Fa-f]{32}$/
-const ENDPOINT = /^(tcp|ipc):\/\/\S+$/
+
+/** A ZeroMQ endpoint a node can be reached or a gossip server joined at: tcp://… or ipc://…. */
+export function isEndpoint(text: string): boolean {
+  return /^(tcp|ipc):\/\/\S+$/.test(text)
+}
 
 export function zyreTupleValue(endpoint: string, publicKeyText?: string): string {
   return publicKeyText === undefined ? endpoint : `${endpoint}|${publicKeyText}`
@@ -25,7 +29,7 @@ export function readZyreTuple(key: string, value: string): ZyreTuple | string {
   if (!UUID_KEY.test(key)) return `key '${key.slice(0, 40)}' is not a node UUID`
   const bar = value.indexOf('|')
   const endpoint = bar < 0 ? value : value.slice(0, bar)
-  if (!ENDPOINT.test(endpoint)) return `'${endpoint.slice(0, 80)}' is not an endpoint`
+  if (!isEndpoint(endpoint)) return `'${endpoint.slice(0, 80)}' is not an endpoint`
   let publicKey: Buffer | undefined
   if (bar >= 0) {
     const text = value.slice(bar + 1)

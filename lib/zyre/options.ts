@@ -1,6 +1,7 @@
 // Zyre node options and their defaults (RFC 36 and the C reference's timers).
 import type { BeaconMode } from '../beacon/destinations.ts'
 import { ZyreError, ZyreErrorCode } from './errors.ts'
+import { isEndpoint } from './gossip-tuples.ts'
 import { PUBLIC_KEY_HEADER, resolveCurve, type NodeCurve, type ZyreCurveOptions } from './curve.ts'
 
 export interface ZyreOptions {
@@ -129,7 +130,7 @@ function resolveGossip(g: ZyreGossipOptions): { bind: string | undefined; connec
   const endpoints = [...(g.bind === undefined ? [] : [g.bind]), ...connect]
   if (endpoints.length === 0) throw new ZyreError(ZyreErrorCode.BAD_ARGUMENT, 'gossip needs an endpoint to bind or to connect to')
   for (const ep of endpoints) {
-    if (typeof ep !== 'string' || !/^(tcp|ipc):\/\/\S+$/.test(ep)) throw new ZyreError(ZyreErrorCode.BAD_ARGUMENT, `'${ep}' is not a gossip endpoint (tcp://host:port or ipc://path)`)
+    if (typeof ep !== 'string' || !isEndpoint(ep)) throw new ZyreError(ZyreErrorCode.BAD_ARGUMENT, `'${ep}' is not a gossip endpoint (tcp://host:port or ipc://path)`)
   }
   return { bind: g.bind, connect }
 }
