@@ -15,6 +15,7 @@ export const nodeOptionSpecs = {
   'curve-cert': { type: 'string' },
   'gossip-bind': { type: 'string' },
   'gossip-connect': { type: 'string', multiple: true },
+  contest: { type: 'string', multiple: true },
   verbose: { type: 'boolean', short: 'v' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -33,6 +34,7 @@ export const nodeOptionsHelp = `node options:
   --gossip-bind EP     discover through gossip instead of beacons, serving it at EP
                        (e.g. tcp://*:5671)
   --gossip-connect EP  discover through the gossip server at EP instead of beacons, repeatable
+  --contest G          stand for leader of group G (LEADER events report each election), repeatable
   -v, --verbose        trace the protocol on stderr
   --json               one JSON object per event per line`
 
@@ -47,6 +49,7 @@ export interface NodeOptionValues {
   'curve-cert'?: string | undefined
   'gossip-bind'?: string | undefined
   'gossip-connect'?: string[] | undefined
+  contest?: string[] | undefined
   verbose?: boolean | undefined
 }
 
@@ -84,6 +87,7 @@ export function toZyreOptions(v: NodeOptionValues): ZyreOptions {
   if (v['gossip-bind'] !== undefined || v['gossip-connect'] !== undefined) {
     o.gossip = { ...(v['gossip-bind'] !== undefined && { bind: v['gossip-bind'] }), connect: v['gossip-connect'] ?? [] }
   }
+  if (v.contest !== undefined) o.contest = v.contest
   if (v.verbose) o.logger = (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`)
   return o
 }

@@ -20,7 +20,7 @@ export function eventRecord(e: ZyreEvent): EventRecord {
   if (e.type === 'STOP') return r
   r.peer = e.peer
   r.name = e.name
-  if (e.type === 'JOIN' || e.type === 'LEAVE' || e.type === 'SHOUT') r.group = e.group
+  if (e.type === 'JOIN' || e.type === 'LEAVE' || e.type === 'SHOUT' || e.type === 'LEADER') r.group = e.group
   if (e.type === 'WHISPER' || e.type === 'SHOUT') {
     const texts = e.content.map((f) => f.toString('utf8'))
     r.content = texts.join('')

@@ -127,6 +127,7 @@ export class Cluster {
       case 'SILENT':
         this.counts.silent++
         break
+      case 'LEADER':
       case 'STOP':
         break
     }

@@ -20,6 +20,8 @@ export interface WhisperEvent extends PeerEvent { type: 'WHISPER'; content: Buff
 export interface ShoutEvent extends PeerEvent { type: 'SHOUT'; group: string; content: Buffer[] }
 export interface EvasiveEvent extends PeerEvent { type: 'EVASIVE' }
 export interface SilentEvent extends PeerEvent { type: 'SILENT' }
+/** An election in `group` finished: `peer` is its leader (our own id when we won). */
+export interface LeaderEvent extends PeerEvent { type: 'LEADER'; group: string }
 export interface StopEvent { type: 'STOP' }
 
 export type ZyreEvent =
@@ -31,6 +33,7 @@ export type ZyreEvent =
   | ShoutEvent
   | EvasiveEvent
   | SilentEvent
+  | LeaderEvent
   | StopEvent
 
 export type ZyreEventType = ZyreEvent['type']

@@ -17,6 +17,7 @@ import { encode } from '../../codecs/generated/zre-msg.ts'
 import type { Peer } from './peer.ts'
 import { PeerMesh } from './peer-mesh.ts'
 import { PeerMessages } from './peer-messages.ts'
+import { Elections } from './election.ts'
 import { Inbox } from './inbox.ts'
 import { paceShout } from './shout-pacing.ts'
 import type { SocketFactory } from './sockets.ts'
@@ -29,6 +30,7 @@ export class ZyreNode {
   readonly name: string
   private readonly mesh: PeerMesh
   private readonly messages: PeerMessages
+  private readonly elections: Elections
   private readonly ownGroups = new Set<string>()
   private status = 0
   private beacon: Beacon | undefined
@@ -59,8 +61,23 @@ export class ZyreNode {
       emit,
       warn,
       log,
+      removed: (peer) => {
+        for (const group of peer.groups) this.elections.peerLeft(peer.id, group)
+      },
     })
-    this.messages = new PeerMessages(this.mesh, { id: this.id, timers: opts, curve: opts.curve !== undefined, emit, warn })
+    const mesh = this.mesh
+    this.elections = new Elections({
+      id: this.id,
+      name: this.name,
+      ownGroups: this.ownGroups,
+      groupPeers: (group) => mesh.directory.idsInGroup(group),
+      peer: (id) => mesh.get(id),
+      send: (peer, msg) => void mesh.send(peer, msg).catch(() => undefined),
+      emit,
+      log,
+    })
+    for (const group of opts.contest) this.setContestInGroup(group)
+    this.messages = new PeerMessages(this.mesh, { id: this.id, timers: opts, curve: opts.curve !== undefined, emit, warn, log }, this.elections)
   }
 
   get started(): boolean {
@@ -212,6 +229,7 @@ export class ZyreNode {
     // Gossip has no port-0 beacon: the peers hear that we leave from us (our dealers flush it).
     if (gossip) this.mesh.sendAll({ type: 'GOODBYE' })
     this.mesh.dropAll()
+    this.elections.clear()
     await Promise.all([this.closeInbox(), gossip?.close()])
     this.log(`stopped ${this.name}`)
   }
@@ -230,6 +248,7 @@ export class ZyreNode {
     await this.gossip?.close()
     this.gossip = undefined
     this.mesh.dropAll()
+    this.elections.clear()
     await this.closeInbox()
   }
 
@@ -249,10 +268,26 @@ export class ZyreNode {
     this.mesh.sendAll({ type: 'JOIN', group, status: this.status })
   }
 
+  /**
+   * Stand for leader of `group` (the C node's zyre_set_contest_in_group): whenever a peer joins
+   * a group we are in and contest, we run an election there; every member reports its outcome as
+   * a LEADER event. Members that do not contest take part but are never elected.
+   */
+  setContestInGroup(group: string): void {
+    checkGroup(group)
+    this.elections.contest(group)
+  }
+
+  /** The leader last elected in `group` (our own id if we won), if any. */
+  groupLeader(group: string): string | undefined {
+    return this.elections.leaderOf(group)
+  }
+
   leave(group: string): void {
     this.requireRunning()
     if (!this.ownGroups.has(group)) return
     this.ownGroups.delete(group)
+    this.elections.left(group)
     this.status = (this.status + 1) & 0xff
     this.helloFrames = undefined
     this.mesh.sendAll({ type: 'LEAVE', group, status: this.status })

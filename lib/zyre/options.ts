@@ -47,6 +47,8 @@ export interface ZyreOptions {
    * zyre_gossip_bind / zyre_gossip_connect: no beacons are sent or heard.
    */
   gossip?: ZyreGossipOptions
+  /** Groups in which this node stands for leader (see Zyre.setContestInGroup). */
+  contest?: string[]
   /** Trace lines; default util.debuglog('zyre') (NODE_DEBUG=zyre). */
   logger?: (line: string) => void
 }
@@ -76,6 +78,7 @@ export interface ResolvedZyreOptions {
   maxMessageSize: number
   curve: NodeCurve | undefined
   gossip: { bind: string | undefined; connect: string[] } | undefined
+  contest: string[]
   logger: ((line: string) => void) | undefined
 }
 
@@ -121,6 +124,7 @@ export function resolveOptions(o: ZyreOptions = {}): ResolvedZyreOptions {
     maxMessageSize: checkedMaxMessageSize(o.maxMessageSize ?? -1),
     curve,
     gossip: o.gossip === undefined ? undefined : resolveGossip(o.gossip),
+    contest: o.contest === undefined ? [] : [...o.contest],
     logger: o.logger,
   }
 }

@@ -20,6 +20,8 @@ export interface MeshOwner {
   emit(event: ZyreEvent): void
   warn(err: ZyreError): void
   log(line: string): void
+  /** `peer` is gone (after its EXIT, if any). */
+  removed(peer: Peer): void
 }
 
 export class PeerMesh {
@@ -65,6 +67,7 @@ export class PeerMesh {
     peer.disconnect()
     // The application only hears EXIT for a peer it heard ENTER for.
     if (peer.entered) this.owner.emit({ type: 'EXIT', peer: peer.id, name: peer.name })
+    this.owner.removed(peer)
   }
 
   /** Disconnects and forgets every peer, without EXIT events (we are the one leaving). */

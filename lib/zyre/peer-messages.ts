@@ -6,6 +6,7 @@ import { ZyreError, ZyreErrorCode } from './errors.ts'
 import { NO_HEADERS, type Peer, type PresenceTimers } from './peer.ts'
 import type { PeerMesh } from './peer-mesh.ts'
 import { PUBLIC_KEY_HEADER, publicKeyHeader } from './curve.ts'
+import type { Elections } from './election.ts'
 
 export interface MessageContext {
   /** Our own id: messages claiming it are dropped. */
@@ -15,12 +16,14 @@ export interface MessageContext {
   readonly curve: boolean
   emit(event: ZyreEvent): void
   warn(err: ZyreError): void
+  log(line: string): void
 }
 
 export class PeerMessages {
   constructor(
     private readonly mesh: PeerMesh,
     private readonly ctx: MessageContext,
+    private readonly elections: Elections,
   ) {}
 
   /** One decoded message from the peer whose identity carried `uuid`. */
@@ -82,14 +85,23 @@ export class PeerMessages {
       case 'JOIN':
         this.mesh.joined(peer, msg.group)
         this.checkStatus(peer, msg.status)
+        this.elections.peerJoined(msg.group)
         break
       case 'LEAVE':
         this.mesh.left(peer, msg.group)
         this.checkStatus(peer, msg.status)
+        this.elections.peerLeft(peer.id, msg.group)
         break
       case 'ELECT':
       case 'LEADER':
-        // Leader election is not supported: these keep the sequence in step and are otherwise ignored.
+        // Only a member takes part in a group's election: the groups held stay those with members.
+        if (!peer.groups.has(msg.group)) {
+          this.ctx.log(`${msg.type} for ${msg.group} from ${peer.name || peer.id}, not a member: ignored`)
+        } else if (msg.type === 'ELECT') {
+          this.elections.elect(peer, msg.group, msg.challengerId)
+        } else {
+          this.elections.leader(msg.group, msg.leaderId)
+        }
         break
       case 'GOODBYE':
         this.mesh.remove(peer)

@@ -2,7 +2,7 @@
 // async iterator; whisper/shout return Promises; Symbol.asyncDispose stops the node.
 import { EventEmitter } from 'node:events'
 import type {
-  EnterEvent, EvasiveEvent, ExitEvent, JoinEvent, LeaveEvent, ShoutEvent, SilentEvent, StopEvent, WhisperEvent, ZyreEvent,
+  EnterEvent, EvasiveEvent, ExitEvent, JoinEvent, LeaderEvent, LeaveEvent, ShoutEvent, SilentEvent, StopEvent, WhisperEvent, ZyreEvent,
 } from './events.ts'
 import { ZyreError, ZyreErrorCode } from './errors.ts'
 import { ZyreNode } from './node.ts'
@@ -19,6 +19,7 @@ interface EventMap {
   SHOUT: [ShoutEvent]
   EVASIVE: [EvasiveEvent]
   SILENT: [SilentEvent]
+  LEADER: [LeaderEvent]
   STOP: [StopEvent]
   /** Every event above, in order. */
   event: [ZyreEvent]
@@ -95,6 +96,23 @@ export class Zyre extends EventEmitter<EventMap> {
 
   leave(group: string): void {
     this.node.leave(group)
+  }
+
+  /**
+   * Stand for leader of `group`, as the C node's zyre_set_contest_in_group (callable before or
+   * after start). Whenever a peer joins a group we are in and contest, an election runs there (the
+   * C reference's echo algorithm, on the wire as ELECT and LEADER: the lowest challenger id wins);
+   * so does it when the leader leaves the group or exits. Every member, contesting or not, reports
+   * the outcome as a LEADER event naming the leader (our own id when we won). Peers that do not
+   * know ELECT and LEADER (pyre) drop a peer that sends them: contest only among nodes that do.
+   */
+  setContestInGroup(group: string): void {
+    this.node.setContestInGroup(group)
+  }
+
+  /** The leader last elected in `group` (our own id if we won), if any. */
+  groupLeader(group: string): string | undefined {
+    return this.node.groupLeader(group)
   }
 
   /**
