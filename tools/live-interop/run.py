@@ -740,10 +740,65 @@ def suite_gossip(r):
         check('G: no beacon from either side in the whole suite', not beacons, f'{len(beacons)} beacons')
 
 
-SUITES = {'main': suite_main, 'edge': suite_edge, 'status': suite_status, 'curve': suite_curve, 'gossip': suite_gossip}
+def suite_election(r):
+    """Leader election in a group (zyre_set_contest_in_group; ELECT and LEADER): our node and two C nodes,
+    all contesting, join one by one; after each join every member must report the same leader, the lowest
+    id among the members that were there before (those are the challengers). Then the leader leaves the
+    group and the others elect the next one."""
+    P, key, check = r.P, r.peer.key, r.check
+    fast = {'evasive': 2000, 'expired': 6000}
+    c1 = r.other('peerE1', name=f'{key}-e1', contest=['EL'], verbose=True, **fast)
+    ts = r.ours('oursE', name='ts-e', contest=['EL'], debug=True, evasiveTimeout=2000, expiredTimeout=6000)
+    c2 = r.other('peerE2', name=f'{key}-e2', contest=['EL'], verbose=True, **fast)
+    nodes = {c1: f'{P} #1', ts: 'ours', c2: f'{P} #2'}
+    ok = all(a.wait(ev('ENTER', peer=b.uuid), 15) for a in nodes for b in nodes if a is not b)
+    check(f'E: the three nodes (ours, two {P}) see each other', ok, {nodes[a]: a.uuid for a in nodes})
+    if not ok:
+        for a in nodes: a.finish()
+        return
+    short = lambda uuid: next((f'{nodes[a]} ({uuid[:6]})' for a in nodes if a.uuid == uuid), uuid)
+
+    def round_(members, tag, action):
+        """Runs `action`, then waits for a LEADER event for EL at each of `members`; returns their leaders."""
+        marks = {a: a.mark() for a in members}
+        action()
+        got = [a.wait(ev('LEADER', group='EL'), 15, start=marks[a]) for a in members]
+        return [g and g.get('peer') for g in got]
+
+    members = []
+    for joiner in (c1, ts, c2):
+        earlier = list(members)
+        members.append(joiner)
+        if not earlier:
+            joiner.send(cmd='join', group='EL')
+            for a in nodes:
+                if a is not joiner: a.wait(ev('JOIN', peer=joiner.uuid, group='EL'), 10)
+            continue
+        expected = min(a.uuid for a in earlier)
+        leaders = round_(members, nodes[joiner], lambda: joiner.send(cmd='join', group='EL'))
+        check(f'E: {nodes[joiner]} joins -> all {len(members)} members report LEADER {short(expected)} (lowest challenger)',
+              all(l == expected for l in leaders), {nodes[a]: short(l) if l else None for a, l in zip(members, leaders)})
+        for a in nodes:
+            if a is not joiner: a.wait(ev('JOIN', peer=joiner.uuid, group='EL'), 10)
+        time.sleep(0.5)
+    leader = next(a for a in members if a.uuid == min(x.uuid for x in (c1, ts)))
+    rest = [a for a in members if a is not leader]
+    expected = min(a.uuid for a in rest)
+    leaders = round_(rest, 'leave', lambda: leader.send(cmd='leave', group='EL'))
+    check(f'E: the leader ({nodes[leader]}) leaves -> the other two report LEADER {short(expected)}',
+          all(l == expected for l in leaders), {nodes[a]: short(l) if l else None for a, l in zip(rest, leaders)})
+    check(f'E: both {P} nodes still running', c1.alive() and c2.alive(), '')
+    check('E: no warnings on our side', not ts.since(0, 'warning'), ts.since(0, 'warning'))
+    for a in nodes: a.finish()
+
+
+SUITES = {'main': suite_main, 'edge': suite_edge, 'status': suite_status, 'curve': suite_curve, 'gossip': suite_gossip,
+          'election': suite_election}
 # Why a suite cannot run against a peer (it is then skipped, not failed), or None.
 SKIP = {'curve': lambda peer: None if 'CURVE: yes' in peer.check_output else peer.no_curve,
-        'gossip': lambda peer: 'pyre has no gossip discovery' if peer.key == 'pyre' else None}
+        'gossip': lambda peer: 'pyre has no gossip discovery' if peer.key == 'pyre' else None,
+        'election': lambda peer: 'pyre has no leader election' if peer.key == 'pyre'
+        else None if 'election: yes' in peer.check_output else 'the C driver has no leader election: built without the DRAFT API'}
 
 
 # ---------------------------------------------------------------- main

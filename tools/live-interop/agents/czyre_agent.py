@@ -4,7 +4,7 @@
 #   python3 czyre_agent.py '{"name": .., "headers": {..}, "groups": [..], "interface": .., "port": 47811,
 #                           "evasive": ms, "expired": ms, "interval": ms, "verbose": true,
 #                           "curve": {"publicKey": "<Z85>", "secretKey": "<Z85>"},
-#                           "endpoint": .., "gossip": {"bind": .., "connect": ..}}'
+#                           "endpoint": .., "gossip": {"bind": .., "connect": ..}, "contest": [..]}'
 #   python3 czyre_agent.py --check    (prints the driver's path and whether it has CURVE, or fails if
 #                                      the driver is missing)
 # "curve" has the shape of our ZyreOptions.curve, but the C node needs both keys (zyre_set_zcert).
@@ -17,8 +17,9 @@ DRIVER = os.environ.get('ZYRE_PEER') or os.path.join(HERE, '..', 'build', 'zyre-
 if sys.argv[1:] == ['--check']:
     if not os.access(DRIVER, os.X_OK):
         sys.exit('no executable C driver at %s: run tools/live-interop/build-driver.sh or set ZYRE_PEER' % DRIVER)
-    curve = 'curve' in subprocess.run([DRIVER, '--features'], capture_output=True, text=True).stdout.split()
-    print('C driver %s (CURVE: %s)' % (os.path.normpath(DRIVER), 'yes' if curve else 'no, built without the DRAFT API'))
+    features = subprocess.run([DRIVER, '--features'], capture_output=True, text=True).stdout.split()
+    yes = lambda f: 'yes' if f in features else 'no, built without the DRAFT API'
+    print('C driver %s (CURVE: %s; election: %s)' % (os.path.normpath(DRIVER), yes('curve'), yes('contest')))
     sys.exit(0)
 opts = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
 argv = [DRIVER]
@@ -26,6 +27,7 @@ for opt in ('interface', 'port', 'evasive', 'expired', 'interval', 'endpoint'):
     if opt in opts: argv += ['--' + opt, str(opts[opt])]
 for k, v in opts.get('headers', {}).items(): argv += ['--header', f'{k}={v}']
 if 'curve' in opts: argv += ['--curve-public', opts['curve']['publicKey'], '--curve-secret', opts['curve']['secretKey']]
+for g in opts.get('contest', []): argv += ['--contest', g]
 for opt, flag in (('bind', '--gossip-bind'), ('connect', '--gossip-connect')):
     if opt in opts.get('gossip', {}): argv += [flag, opts['gossip'][opt]]
 if opts.get('verbose'): argv += ['--verbose']

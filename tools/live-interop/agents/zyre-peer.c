@@ -18,8 +18,9 @@
       --endpoint EP       zyre_set_endpoint: bind the inbox there (no beacons; for gossip)
       --gossip-bind EP    zyre_gossip_bind: serve gossip discovery there (no beacons)
       --gossip-connect EP zyre_gossip_connect: discover through that gossip server (no beacons)
+      --contest GROUP     zyre_set_contest_in_group (DRAFT API): stand for leader there, repeatable
       --verbose           zyre_set_verbose (czmq's log goes to stderr)
-      --features          print "curve" if built with CURVE support (DRAFT API), then exit
+      --features          print "curve" and "contest" if built with the DRAFT API, then exit
 
     stdout: one JSON object per line, flushed:
       {"type":"READY","peer":"<own uuid>","name":"<own name>"}
@@ -322,7 +323,7 @@ usage (void)
         "usage: zyre-peer [--interface IFACE] [--port N] [--evasive MS] [--expired MS]\n"
         "                 [--interval MS] [--header K=V]... [--curve-public Z85 --curve-secret Z85]\n"
         "                 [--endpoint EP] [--gossip-bind EP] [--gossip-connect EP]\n"
-        "                 [--verbose] <name> [group]\n"
+        "                 [--contest GROUP]... [--verbose] <name> [group]\n"
         "       zyre-peer --features\n");
 }
 
@@ -340,6 +341,7 @@ main (int argc, char *argv [])
     int port = -1, evasive = -1, expired = -1, interval = -1;
     bool verbose = false;
     zlist_t *headers = zlist_new ();
+    zlist_t *contests = zlist_new ();
 
     struct { const char *flag; int *value; } numeric [] = {
         { "--port", &port }, { "--evasive", &evasive }, { "--expired", &expired }, { "--interval", &interval }
@@ -376,9 +378,13 @@ main (int argc, char *argv [])
         if (streq (a, "--gossip-connect") && has_value)
             gossip_connect = argv [++argn];
         else
+        if (streq (a, "--contest") && has_value)
+            zlist_append (contests, argv [++argn]);
+        else
         if (streq (a, "--features")) {
 #ifdef ZYRE_BUILD_DRAFT_API
             puts ("curve");
+            puts ("contest");
 #endif
             return 0;
         }
@@ -459,6 +465,17 @@ main (int argc, char *argv [])
         zyre_set_expired_timeout (node, expired);
     if (interval >= 0)
         zyre_set_interval (node, (size_t) interval);
+    //  The node only acts on SET CONTEST when built with the DRAFT API (it asserts on it otherwise)
+    const char *contest = (const char *) zlist_first (contests);
+    while (contest) {
+#ifdef ZYRE_BUILD_DRAFT_API
+        zyre_set_contest_in_group (node, contest);
+#else
+        emit_error ("built without ZYRE_BUILD_DRAFT_API: no leader election (zyre_set_contest_in_group)");
+        return 1;
+#endif
+        contest = (const char *) zlist_next (contests);
+    }
     const char *kv = (const char *) zlist_first (headers);
     while (kv) {
         const char *eq = strchr (kv, '=');
