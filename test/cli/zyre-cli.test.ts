@@ -1,7 +1,8 @@
 // The `zyre` command line as a user runs it: two `zyre ping` processes find each other and
-// whisper Hello; `zyre chat` shouts stdin lines to another chat; `zyre demo` (npm start) runs
-// to "demo OK"; `zyre keygen` certificates (czmq's zcert reads ours, we read its) encrypt two
-// pings; bad options exit 2 with the help text. All on loopback, each on its own port.
+// whisper Hello; `zyre chat` shouts stdin lines to another chat; `zyre chat --contest` wins an
+// election and prints LEADER; `zyre demo` (npm start) runs to "demo OK"; `zyre keygen`
+// certificates (czmq's zcert reads ours, we read its) encrypt two pings; bad options exit 2 with
+// the help text. All on loopback, each on its own port.
 import t from 'tap'
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -113,6 +114,23 @@ t.test('zyre chat shouts stdin lines to the group', async (t) => {
       ['talker', 'ROOM', 'second line'],
     ],
   )
+})
+
+t.test('zyre chat --contest: the chat stands for leader and prints the LEADER event', async (t) => {
+  const chat = zyre(['chat', ...common, '--port', '47266', '--name', 'boss', '--group', 'ROOM', '--contest', 'ROOM'])
+  t.teardown(() => chat.child.kill())
+  // A node of ours joins ROOM once the two have met: the JOIN starts the chat's election.
+  const { Zyre } = await import('../../lib/index.ts')
+  const other = new Zyre({ interface: 'lo', interval: 100, port: 47266, name: 'member' })
+  t.teardown(() => other.stop())
+  const leader = new Promise<{ peer: string; name: string }>((resolve) => other.once('LEADER', resolve))
+  await other.start()
+  await until(() => json(chat).some((e) => e.type === 'ENTER' && e.name === 'member'), 'the chat to see the other node')
+  other.join('ROOM')
+  await until(() => json(chat).some((e) => e.type === 'LEADER'), 'the chat to print LEADER')
+  const printed = json(chat).find((e) => e.type === 'LEADER')!
+  t.match(printed, { type: 'LEADER', name: 'boss', group: 'ROOM' }, 'the chat won (the only challenger)')
+  t.match(await leader, { peer: printed.peer, name: 'boss' }, 'and the other member agrees')
 })
 
 t.test('text output is one readable line per event', async (t) => {

@@ -1,8 +1,10 @@
 // Leader election in groups (setContestInGroup, ELECT/LEADER, LEADER events) between real nodes
 // on loopback: every member agrees on the lowest contesting id, members that do not contest take
-// part without being elected, and the leader leaving or exiting starts a new election.
+// part without being elected, and the leader leaving or exiting starts a new election; and the
+// exact messages, against a scripted peer on libzmq sockets.
 import t from 'tap'
 import type { Zyre, ZyreOptions } from '../../../lib/index.ts'
+import { FakeZrePeer } from '../../helpers/fake-zre-peer.ts'
 import { EventLog, sleep, startedNode } from '../../helpers/zyre-events.ts'
 
 const PORT = 47341
@@ -95,4 +97,47 @@ t.test('contested groups are checked, and set before start through the options',
   const e = await log.wait('LEADER', (x) => x.group === GROUP)
   t.equal(e.peer, zyre.uuid, 'the only challenger (contest from the options) wins')
   t.equal(other.groupLeader(GROUP), zyre.uuid)
+})
+
+t.test('on the wire, against a scripted libzmq peer: ELECT, the echo, LEADER, and what is ignored', async (t) => {
+  const { zyre, log, warnings } = await startedNode(t, { ...options('W1'), contest: [GROUP] })
+  zyre.join(GROUP)
+  const f = await new FakeZrePeer().bind()
+  t.teardown(() => f.close())
+  f.connect(zyre.endpoint)
+  await f.hello({ name: 'fake' })
+  await log.wait('ENTER', (e) => e.peer === f.id)
+
+  // Not a member yet: its ELECT and LEADER are ignored (the sequence stays in step).
+  await f.send({ type: 'ELECT', group: GROUP, challengerId: f.id })
+  await f.send({ type: 'LEADER', group: GROUP, leaderId: f.id })
+
+  // It joins: we challenge with our id, it echoes our wave, we announce, it passes that on.
+  let from = f.received.length
+  await f.send({ type: 'JOIN', group: GROUP, status: 1 })
+  const elect = await f.waitFor((m) => m.type === 'ELECT', 10000, from)
+  t.match(elect, { type: 'ELECT', group: GROUP, challengerId: zyre.uuid }, 'ELECT with our id as the challenger')
+  t.equal(f.received.slice(0, from).filter((m) => m.type === 'ELECT' || m.type === 'LEADER').length, 0, 'nothing in answer to a non-member')
+  from = f.received.length
+  await f.send({ type: 'ELECT', group: GROUP, challengerId: zyre.uuid })
+  const leader = await f.waitFor((m) => m.type === 'LEADER', 10000, from)
+  t.match(leader, { type: 'LEADER', group: GROUP, leaderId: zyre.uuid }, 'LEADER once our wave came back')
+  await f.send({ type: 'LEADER', group: GROUP, leaderId: zyre.uuid })
+  const won = await log.wait('LEADER', (e) => e.group === GROUP)
+  t.same({ peer: won.peer, name: won.name }, { peer: zyre.uuid, name: 'W1' }, 'we report ourselves as the leader')
+
+  // It challenges with its own id: we take part in its wave (echo to it) and pass its LEADER on.
+  from = f.received.length
+  await f.send({ type: 'ELECT', group: GROUP, challengerId: f.id })
+  const echo = await f.waitFor((m) => m.type === 'ELECT', 10000, from)
+  t.match(echo, { type: 'ELECT', group: GROUP, challengerId: f.id }, 'our echo of its wave')
+  from = f.received.length
+  await f.send({ type: 'LEADER', group: GROUP, leaderId: f.id })
+  const passed = await f.waitFor((m) => m.type === 'LEADER', 10000, from)
+  t.match(passed, { type: 'LEADER', group: GROUP, leaderId: f.id }, 'its LEADER passed on')
+  const lost = await log.wait('LEADER', (e) => e.peer === f.id)
+  t.same({ name: lost.name, group: lost.group }, { name: 'fake', group: GROUP })
+  t.equal(zyre.groupLeader(GROUP), f.id)
+  t.equal(log.of('EXIT').length, 0, 'the peer stayed: every message was in sequence')
+  t.same(warnings, [])
 })
