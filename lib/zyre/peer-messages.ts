@@ -1,5 +1,6 @@
 // What a ZRE message from a peer does: HELLO makes (or remakes) the peer ready, the sequence
-// number is checked, and each command updates groups, answers PING or becomes an event.
+// number is checked, and each command updates groups, answers PING, goes to the group's election
+// (ELECT, LEADER; election.ts) or becomes an event.
 import type { ZreMsg } from '../../codecs/generated/zre-msg.ts'
 import type { ZyreEvent } from './events.ts'
 import { ZyreError, ZyreErrorCode } from './errors.ts'
