@@ -50,7 +50,7 @@ t.test('members agree on the lowest contesting id, as the group grows, when the 
     const challengers = earlier.filter((m) => m !== bystander)
     if (challengers.length === 0) {
       await sleep(300)
-      t.same(members.map(leaders), members.map((m) => Array(before.get(m)).fill(leaders(m)[0])), `${joiner.zyre.name} joins: no challenger, no election`)
+      t.same(members.map((m) => leaders(m).length), members.map((m) => before.get(m)), `${joiner.zyre.name} joins: no challenger, no election`)
       continue
     }
     const got = await nextLeader(members, before, `${joiner.zyre.name} joins`)
