@@ -105,7 +105,7 @@ export class Elections {
     let wave = this.waves.get(group)
     if (wave === undefined || wave.caw === undefined || challenger < wave.caw) {
       // A better challenger: join its wave and pass it on to every other member.
-      wave = { caw: challenger, father: from, echoes: 0, echoed: false, announcements: 0, leader: undefined }
+      wave = newWave(challenger, from)
       this.waves.set(group, wave)
       for (const id of this.host.groupPeers(group)) {
         const peer = id === from.id ? undefined : this.host.peer(id)
@@ -135,7 +135,7 @@ export class Elections {
   leader(group: string, leader: string): void {
     let wave = this.waves.get(group)
     if (wave === undefined) {
-      wave = { caw: undefined, father: undefined, echoes: 0, echoed: false, announcements: 0, leader: undefined }
+      wave = newWave(undefined, undefined)
       this.waves.set(group, wave)
     }
     // The first announcement is passed on to every member, unless it names us.
@@ -169,7 +169,7 @@ export class Elections {
   /** We start a wave of our own in `group`, replacing any election going on there. */
   private challenge(group: string): void {
     const id = this.host.id
-    this.waves.set(group, { caw: id, father: undefined, echoes: 0, echoed: false, announcements: 0, leader: undefined })
+    this.waves.set(group, newWave(id, undefined))
     this.host.log(`[${group}] challenging for leader`)
     this.sendToGroup(group, { type: 'ELECT', group, challengerId: id })
   }
@@ -180,4 +180,9 @@ export class Elections {
       if (peer !== undefined) this.host.send(peer, msg)
     }
   }
+}
+
+/** A wave of `caw` that came from `father` (undefined: ours, or none yet), nothing counted. */
+function newWave(caw: string | undefined, father: Peer | undefined): Wave {
+  return { caw, father, echoes: 0, echoed: false, announcements: 0, leader: undefined }
 }

@@ -758,7 +758,7 @@ def suite_election(r):
         return
     short = lambda uuid: next((f'{nodes[a]} ({uuid[:6]})' for a in nodes if a.uuid == uuid), uuid)
 
-    def round_(members, tag, action):
+    def round_(members, action):
         """Runs `action`, then waits for a LEADER event for EL at each of `members`; returns their leaders."""
         marks = {a: a.mark() for a in members}
         action()
@@ -775,7 +775,7 @@ def suite_election(r):
                 if a is not joiner: a.wait(ev('JOIN', peer=joiner.uuid, group='EL'), 10)
             continue
         expected = min(a.uuid for a in earlier)
-        leaders = round_(members, nodes[joiner], lambda: joiner.send(cmd='join', group='EL'))
+        leaders = round_(members, lambda: joiner.send(cmd='join', group='EL'))
         check(f'E: {nodes[joiner]} joins -> all {len(members)} members report LEADER {short(expected)} (lowest challenger)',
               all(l == expected for l in leaders), {nodes[a]: short(l) if l else None for a, l in zip(members, leaders)})
         for a in nodes:
@@ -784,7 +784,7 @@ def suite_election(r):
     leader = next(a for a in members if a.uuid == min(x.uuid for x in (c1, ts)))
     rest = [a for a in members if a is not leader]
     expected = min(a.uuid for a in rest)
-    leaders = round_(rest, 'leave', lambda: leader.send(cmd='leave', group='EL'))
+    leaders = round_(rest, lambda: leader.send(cmd='leave', group='EL'))
     check(f'E: the leader ({nodes[leader]}) leaves -> the other two report LEADER {short(expected)}',
           all(l == expected for l in leaders), {nodes[a]: short(l) if l else None for a, l in zip(rest, leaders)})
     check(f'E: both {P} nodes still running', c1.alive() and c2.alive(), '')
