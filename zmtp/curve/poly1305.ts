@@ -6,11 +6,15 @@
 // Reduction uses 2^130 = 5 (mod p), p = 2^130 - 5: a product term whose limb indices add up to 10
 // or more wraps around with a factor of 5.
 
+import { curveKernels, WINDOW_AT, WINDOW_BYTES, type Kernels } from './wasm/kernels.ts'
+
 export const POLY1305_KEY_BYTES = 32
 export const POLY1305_TAG_BYTES = 16
 const BLOCK = 16
 /** 2^128 as the bit added to every full 16-byte block: bit 11 of limb 9 (9 * 13 + 11 = 128). */
 const HIBIT_FULL = 1 << 11
+/** Whole blocks from which update() hands them to the WebAssembly loop (below, copying costs more than it saves). */
+const WASM_MIN_BYTES = 256
 
 /** Incremental Poly1305: init(key) once per message, update() any number of times, finish(). */
 export class Poly1305 {
@@ -113,6 +117,34 @@ export class Poly1305 {
     h[5] = h5; h[6] = h6; h[7] = h7; h[8] = h8; h[9] = h9
   }
 
+  /**
+   * blocks() for full blocks in the WebAssembly loop (wasm/poly1305-kernel.ts), whose limbs are
+   * 26 bits: limb i there is limbs 2i and 2i + 1 here. The message goes through the module's
+   * window, 64 KiB at a time; r and h are cleared from its memory afterwards.
+   */
+  private blocksWasm(k: Kernels, m: Uint8Array, o: number, end: number): void {
+    const w = k.words
+    const r = this.r
+    const h = this.h
+    for (let i = 0; i < 5; i++) {
+      w[k.polyR + i] = r[2 * i]! + r[2 * i + 1]! * 8192
+      w[k.polyH + i] = h[2 * i]! + h[2 * i + 1]! * 8192
+    }
+    while (o < end) {
+      const n = Math.min(end - o, WINDOW_BYTES)
+      k.bytes.set(m.subarray(o, o + n), WINDOW_AT)
+      k.polyBlocks(WINDOW_AT, n >>> 4, 1 << 24)
+      o += n
+    }
+    for (let i = 0; i < 5; i++) {
+      const v = w[k.polyH + i]! >>> 0
+      h[2 * i] = v & 0x1fff
+      h[2 * i + 1] = v >>> 13
+      w[k.polyR + i] = 0
+      w[k.polyH + i] = 0
+    }
+  }
+
   update(m: Uint8Array, off = 0, len = m.length - off): this {
     if (this.leftover > 0) {
       const take = Math.min(BLOCK - this.leftover, len)
@@ -125,7 +157,12 @@ export class Poly1305 {
       this.leftover = 0
     }
     const whole = len - (len % BLOCK)
-    if (whole > 0) {
+    const k = curveKernels.current
+    if (whole >= WASM_MIN_BYTES && k !== undefined) {
+      this.blocksWasm(k, m, off, off + whole)
+      off += whole
+      len -= whole
+    } else if (whole > 0) {
       this.blocks(m, off, off + whole, HIBIT_FULL)
       off += whole
       len -= whole

@@ -5,10 +5,14 @@
 // `(x << n) | (x >>> (32 - n))`, and bytes are read and written little-endian one at a time, so the
 // code is independent of the platform's byte order and allocates nothing per block.
 
+import { curveKernels, WINDOW_AT, WINDOW_BYTES, type Kernels } from './wasm/kernels.ts'
+
 export const SALSA20_KEY_BYTES = 32
 export const XSALSA20_NONCE_BYTES = 24
 export const HSALSA20_INPUT_BYTES = 16
 const BLOCK_BYTES = 64
+/** Bytes from which xor() hands whole blocks to the WebAssembly loop (below, copying costs more than it saves). */
+const WASM_MIN_BYTES = 256
 
 // "expand 32-byte k" as four little-endian words.
 const SIGMA0 = 0x61707865
@@ -225,7 +229,9 @@ export class XSalsa20 {
       dst[dstOff + i] = src[srcOff + i]! ^ (w[u >> 2]! >>> ((u & 3) << 3))
       i++
     }
-    // Whole blocks, a word at a time.
+    // Whole blocks: many in the WebAssembly loop, a few here, a word at a time.
+    const k = curveKernels.current
+    if (k !== undefined && len - i >= WASM_MIN_BYTES) i += this.xorWasm(k, src, srcOff + i, dst, dstOff + i, (len - i) >>> 6)
     for (; len - i >= BLOCK_BYTES; i += BLOCK_BYTES) {
       this.refill()
       let s = srcOff + i
@@ -248,6 +254,39 @@ export class XSalsa20 {
         i++
       }
     }
+  }
+
+  /**
+   * XORs up to `blocks` whole blocks in the WebAssembly loop (wasm/salsa20-kernel.ts), through the
+   * module's window 64 KiB at a time; returns the bytes done. Stops short of a block whose counter
+   * low word would wrap inside a call (the loop there does not carry into the high word): the
+   * caller's own loop does the rest.
+   */
+  private xorWasm(k: Kernels, src: Uint8Array, srcOff: number, dst: Uint8Array, dstOff: number, blocks: number): number {
+    const s = this.state
+    const w = k.words
+    const at = k.salsaState
+    for (let j = 0; j < 16; j++) w[at + j] = s[j]!
+    let done = 0
+    while (blocks > 0) {
+      const lo = s[8]! >>> 0
+      const n = Math.min(blocks, WINDOW_BYTES >>> 6, 0x1_0000_0000 - lo)
+      const bytes = n << 6
+      k.bytes.set(src.subarray(srcOff + done, srcOff + done + bytes), WINDOW_AT)
+      k.salsaXor(WINDOW_AT, WINDOW_AT, n)
+      dst.set(k.bytes.subarray(WINDOW_AT, WINDOW_AT + bytes), dstOff + done)
+      done += bytes
+      blocks -= n
+      // The counter, with the carry the loop leaves out when it ends exactly at a wrap.
+      s[8] = w[at + 8]!
+      if (s[8] === 0) {
+        s[9] = (s[9]! + 1) | 0
+        w[at + 9] = s[9]!
+      }
+    }
+    for (let j = 0; j < 16; j++) w[at + j] = 0
+    k.wipeScratch()
+    return done
   }
 
   /** Writes the next `len` key-stream bytes to `dst` at `dstOff`. */
