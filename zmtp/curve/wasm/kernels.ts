@@ -73,8 +73,20 @@ function build(): Kernels | undefined {
   }
 }
 
+/** The kernels once built; null until first asked for (building takes a few milliseconds). */
+let built: Kernels | undefined | null = null
+
 /**
- * The kernels in use: undefined when unavailable (or switched off). A holder rather than a
- * constant so that tests can run the TypeScript loops in the same process and compare.
+ * The kernels in use: undefined when unavailable (or switched off). Built on first use, so that a
+ * process that never encrypts a long message never pays for it. Settable so that tests can run
+ * the TypeScript loops in the same process and compare.
  */
-export const curveKernels: { current: Kernels | undefined } = { current: build() }
+export const curveKernels = {
+  get current(): Kernels | undefined {
+    if (built === null) built = build()
+    return built
+  },
+  set current(k: Kernels | undefined) {
+    built = k
+  },
+}
