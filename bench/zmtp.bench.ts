@@ -1,5 +1,5 @@
 // ZMTP benchmark: our pure-TypeScript sockets against zeromq.js (libzmq) in the same run, same
-// harness, loopback TCP, `await send()` per message, sender and receiver in this process (and the
+// harness, loopback TCP (and two inproc rows), `await send()` per message, sender and receiver in this process (and the
 // PUSH/PULL rows again with the receiver in a worker thread, zmtp/cross-thread.ts).
 // Prints msg/s and MB/s for PUSH/PULL and DEALER->ROUTER (the median of three alternating rounds
 // per stack: one 64 KiB round on this 2-core machine varies by up to 2x), REQ/REP round-trip
@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs'
 import * as os from 'node:os'
 import { pushPullAcrossThreads } from './zmtp/cross-thread.ts'
-import { dealerRouter, pushPull, reqRep, type Throughput } from './zmtp/harness.ts'
+import { dealerRouter, inprocEndpoint, pushPull, reqRep, type Throughput } from './zmtp/harness.ts'
 import { rawTcp } from './zmtp/raw-tcp.ts'
 import { loadCurveStack, loadStack, type NamedStack } from './zmtp/stacks.ts'
 
@@ -60,6 +60,11 @@ const rawMb = await rawTcp(65536, Math.round(10_000 * scale))
 // The same PUSH->PULL rows with the receiver in a worker thread: a thread per side for both stacks.
 for (const [label, size, count] of sizes) {
   await throughputRow(`PUSH->PULL ${label}, receiver in a worker`, (s) => pushPullAcrossThreads(s.name, size, Math.round(count * scale)))
+}
+// inproc:// on both stacks: sockets of one thread through memory (libzmq passes its messages
+// between threads without ZMTP; ours run ZMTP over in-memory streams).
+for (const [label, size, count] of [sizes[0]!, sizes[3]!]) {
+  await throughputRow(`PUSH->PULL ${label}, inproc`, (s) => pushPull(s, size, Math.round(count * scale), inprocEndpoint()))
 }
 // CURVE on both stacks (every frame encrypted and authenticated; libzmq with libsodium or its
 // bundled tweetnacl, ours in TypeScript with X25519 from node:crypto).

@@ -20,8 +20,11 @@ export interface Throughput {
   mbPerSec: number
 }
 
-async function connected(a: BenchSocket, b: BenchSocket): Promise<void> {
-  await a.bind('tcp://127.0.0.1:*')
+/** Where the receiving side binds: loopback TCP on an ephemeral port unless a row says otherwise. */
+const TCP = 'tcp://127.0.0.1:*'
+
+async function connected(a: BenchSocket, b: BenchSocket, endpoint = TCP): Promise<void> {
+  await a.bind(endpoint)
   b.connect(a.lastEndpoint!)
 }
 
@@ -49,11 +52,18 @@ async function pump(sender: BenchSocket, receiver: BenchSocket, size: number, co
   return { msgPerSec: count / secs, mbPerSec: (count * size) / secs / 1e6 }
 }
 
-export async function pushPull(stack: Stack, size: number, count: number): Promise<Throughput> {
+let inprocNames = 0
+
+/** A fresh `inproc://` endpoint, for pushPull's `endpoint`. */
+export function inprocEndpoint(): string {
+  return `inproc://bench-${process.pid}-${++inprocNames}`
+}
+
+export async function pushPull(stack: Stack, size: number, count: number, endpoint = TCP): Promise<Throughput> {
   const pull = stack.make('Pull')
   const push = stack.make('Push')
   try {
-    await connected(pull, push)
+    await connected(pull, push, endpoint)
     return await pump(push, pull, size, count, (b) => [b])
   } finally {
     push.close()

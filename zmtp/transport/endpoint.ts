@@ -1,5 +1,6 @@
 // Endpoint strings as libzmq spells them: tcp://host:port, tcp://*:port, tcp://[v6]:port,
-// port * or 0 for an ephemeral port, ipc://path, ipc://@abstract, ipc://* (a fresh temp path).
+// port * or 0 for an ephemeral port, ipc://path, ipc://@abstract, ipc://* (a fresh temp path),
+// inproc://name.
 import { isIP } from 'node:net'
 import { ZmtpError, ZmtpErrorCode } from '../errors.ts'
 
@@ -19,7 +20,13 @@ export interface IpcEndpoint {
   path: string
 }
 
-export type Endpoint = TcpEndpoint | IpcEndpoint
+export interface InprocEndpoint {
+  transport: 'inproc'
+  /** Any non-empty text. */
+  name: string
+}
+
+export type Endpoint = TcpEndpoint | IpcEndpoint | InprocEndpoint
 
 export function parseEndpoint(endpoint: string): Endpoint {
   const sep = endpoint.indexOf('://')
@@ -30,8 +37,12 @@ export function parseEndpoint(endpoint: string): Endpoint {
     if (rest.length === 0) throw new ZmtpError(ZmtpErrorCode.EINVAL, `Invalid ipc endpoint ${endpoint}`)
     return { transport: 'ipc', path: rest.startsWith('@') ? '\0' + rest.slice(1) : rest }
   }
+  if (scheme === 'inproc') {
+    if (rest.length === 0) throw new ZmtpError(ZmtpErrorCode.EINVAL, `Invalid inproc endpoint ${endpoint}`)
+    return { transport: 'inproc', name: rest }
+  }
   if (scheme !== 'tcp') {
-    throw new ZmtpError(ZmtpErrorCode.EPROTONOSUPPORT, `Unsupported transport ${JSON.stringify(scheme)} (tcp and ipc are)`)
+    throw new ZmtpError(ZmtpErrorCode.EPROTONOSUPPORT, `Unsupported transport ${JSON.stringify(scheme)} (tcp, ipc and inproc are)`)
   }
   const colon = rest.lastIndexOf(':')
   if (colon <= 0) throw new ZmtpError(ZmtpErrorCode.EINVAL, `Invalid tcp endpoint ${endpoint}: host:port expected`)

@@ -2,14 +2,15 @@
 // starts one outgoing stream, both as ByteStreams, so everything above this file is
 // transport-agnostic. TCP to and from IP addresses drives libuv handles directly where Node
 // allows it (handle-stream.ts); IPC (Unix domain sockets), hostnames and the rest are net.Socket
-// streams (socket-stream.ts).
+// streams (socket-stream.ts); inproc streams are memory (inproc.ts).
 import * as net from 'node:net'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { ZmtpError, ZmtpErrorCode } from '../errors.ts'
-import { formatIpc, formatTcp, hostPort, type Endpoint } from './endpoint.ts'
+import { formatIpc, formatTcp, hostPort, type Endpoint, type IpcEndpoint, type TcpEndpoint } from './endpoint.ts'
+import { bindInproc, dialInproc } from './inproc.ts'
 import type { ByteStream } from './byte-stream.ts'
 import { dialHandle, listenHandle } from './handle-stream.ts'
 import { adoptAccepted, connectSocket } from './socket-stream.ts'
@@ -30,6 +31,11 @@ export interface ListenOptions {
 }
 
 export async function listen(ep: Endpoint, onAccept: AcceptHandler, options: ListenOptions = {}): Promise<Listener> {
+  if (ep.transport === 'inproc') {
+    const endpoint = `inproc://${ep.name}`
+    const unbind = bindInproc(ep.name, (stream) => onAccept(stream, endpoint))
+    return { endpoint, close: async () => unbind() }
+  }
   if (ep.transport === 'tcp' && uv !== undefined) {
     const host = bindHost(ep.host, options)
     if (net.isIP(host) !== 0) return listenTcpHandle(host, ep.port, onAccept, options)
@@ -62,7 +68,7 @@ function listenTcpHandle(host: string, port: number, onAccept: AcceptHandler, op
   }
 }
 
-async function listenNet(ep: Endpoint, onAccept: AcceptHandler, options: ListenOptions): Promise<Listener> {
+async function listenNet(ep: TcpEndpoint | IpcEndpoint, onAccept: AcceptHandler, options: ListenOptions): Promise<Listener> {
   // Accepted streams start paused so that adoptAccepted() can move them to shared reads. No
   // noDelay here: it would be set on the original socket, then again on the moved one below.
   const server = net.createServer({ pauseOnConnect: true })
@@ -110,13 +116,15 @@ export function dial(ep: Endpoint, onConnect: (stream: ByteStream) => void): Byt
     if (uv !== undefined && ep.family !== 0) return dialHandle(uv, ep.host, ep.port, ep.family, onConnect)
     return connectSocket({ host: ep.host, port: ep.port, noDelay: true }, onConnect)
   }
+  if (ep.transport === 'inproc') return dialInproc(ep.name, onConnect)
   if (ep.path === '*') throw new ZmtpError(ZmtpErrorCode.EINVAL, 'Cannot connect to ipc://*')
   return connectSocket({ path: ep.path }, onConnect)
 }
 
 /** The remote address of a dialled endpoint, as PeerInfo.address spells it. */
 export function dialAddress(ep: Endpoint): string {
-  return ep.transport === 'tcp' ? hostPort(ep.host, ep.port) : ep.path
+  if (ep.transport === 'tcp') return hostPort(ep.host, ep.port)
+  return ep.transport === 'ipc' ? ep.path : `inproc://${ep.name}`
 }
 
 function startListening(server: net.Server, opts: net.ListenOptions): Promise<void> {
