@@ -4,9 +4,10 @@
 // types, options, events and the mechanism all behave as they do there.
 //
 // As in libzmq since 4.0, a connect may come before the bind: the dial waits, and completes when
-// a socket binds the name. A name is bound by one socket at a time (EADDRINUSE otherwise); once
-// it is unbound or its socket closed, dialers of the name redial as over TCP, and find it again if
-// it is bound anew. The names are per thread (module state): a worker has its own.
+// a socket binds the name. A name is bound by one socket at a time (EADDRINUSE otherwise) until
+// it is unbound or its socket closes. A connection that drops (its binder closed) is redialled as
+// over TCP, and the dial completes once the name is bound again. The names are per thread (module
+// state): a worker has its own.
 import { ZmtpError, ZmtpErrorCode } from '../errors.ts'
 import { MemoryStream } from './memory-stream.ts'
 

@@ -58,12 +58,12 @@ export class MemoryStream implements ByteStream {
   }
 
   write(buf: Buffer): void {
-    if (buf.length > 0) this.send(Buffer.from(buf))
+    if (buf.length > 0 && this.open) this.send(Buffer.from(buf))
   }
 
   writev(bufs: Buffer[]): void {
     if (bufs.length === 1) this.write(bufs[0]!)
-    else if (bufs.length > 1) this.send(Buffer.concat(bufs))
+    else if (bufs.length > 1 && this.open) this.send(Buffer.concat(bufs))
   }
 
   pause(): void {
@@ -91,10 +91,14 @@ export class MemoryStream implements ByteStream {
     this.close()
   }
 
-  /** Our copy of written bytes, into the peer's inbox (dropped once either side is done). */
+  /** Writes still go somewhere: neither we nor the peer are done. */
+  private get open(): boolean {
+    return !this.closed && !this.ending && this.peer !== undefined && !this.peer.closed
+  }
+
+  /** Our copy of written bytes, into the peer's inbox. */
   private send(chunk: Buffer): void {
-    const peer = this.peer
-    if (this.closed || this.ending || peer === undefined || peer.closed || peer.inputEnds) return
+    const peer = this.peer!
     peer.inbox.push(chunk)
     peer.inboxBytes += chunk.length
     peer.queueDelivery()

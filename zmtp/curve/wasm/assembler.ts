@@ -72,20 +72,21 @@ export class Code {
     return this
   }
 
-  get(name: string): this {
-    this.op(0x20)
-    uleb(this.at(name), this.bytes)
+  /** An instruction with one unsigned LEB128 immediate (a local index, a branch depth). */
+  private withIndex(code: number, index: number): this {
+    this.bytes.push(code)
+    uleb(index, this.bytes)
     return this
+  }
+
+  get(name: string): this {
+    return this.withIndex(0x20, this.at(name))
   }
   set(name: string): this {
-    this.op(0x21)
-    uleb(this.at(name), this.bytes)
-    return this
+    return this.withIndex(0x21, this.at(name))
   }
   tee(name: string): this {
-    this.op(0x22)
-    uleb(this.at(name), this.bytes)
-    return this
+    return this.withIndex(0x22, this.at(name))
   }
   i32(value: number): this {
     this.op(0x41)
@@ -109,14 +110,10 @@ export class Code {
     return this.op(0x0b)
   }
   br(depth: number): this {
-    this.op(0x0c)
-    uleb(depth, this.bytes)
-    return this
+    return this.withIndex(0x0c, depth)
   }
   brIf(depth: number): this {
-    this.op(0x0d)
-    uleb(depth, this.bytes)
-    return this
+    return this.withIndex(0x0d, depth)
   }
 
   // i32 arithmetic and comparisons.
