@@ -1,5 +1,5 @@
-// CURVE's bulk loops (XSalsa20 key stream XOR, Poly1305 blocks) as one WebAssembly module, built
-// at load time by our assembler: the Salsa20 loop runs four blocks at once in SIMD lanes, the
+// CURVE's bulk loops (XSalsa20 key stream XOR, Poly1305 blocks) as one WebAssembly module, written
+// by our assembler on first use: the Salsa20 loop runs four blocks at once in SIMD lanes, the
 // Poly1305 loop uses 64-bit products. salsa20.ts and poly1305.ts hand them whole blocks, copied
 // through a fixed window of the module's memory; everything else (keys, partial blocks, the MAC's
 // final reduction) stays in TypeScript.
