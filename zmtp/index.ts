@@ -1,6 +1,7 @@
 // Public API of zyre-ts/zmtp: ZeroMQ sockets over ZMTP 3.1 in pure TypeScript, shaped like
 // zeromq.js v6 so that switching is a one-line import change.
 export { ZmtpError, ZmtpErrorCode } from './errors.ts'
+export { capability } from './capability.ts'
 export { curveKeyPair, z85Encode, z85Decode } from './curve/index.ts'
 export { Socket } from './sockets/socket.ts'
 export type { SocketEvent } from './sockets/socket.ts'
@@ -20,3 +21,4 @@ export { Subscriber, XSubscriber } from './sockets/xsub.ts'
 export { Request } from './sockets/req.ts'
 export type { RequestOptions } from './sockets/req.ts'
 export { Reply } from './sockets/rep.ts'
+export { Proxy } from './sockets/proxy.ts'

@@ -34,6 +34,11 @@ export class Endpoints {
     this.connections = new Connections(host, pipes)
   }
 
+  /** Something is bound or connected. */
+  get any(): boolean {
+    return (this.listeners?.size ?? 0) + (this.dialers?.size ?? 0) > 0
+  }
+
   async bind(endpoint: string): Promise<void> {
     this.assertOpen()
     const host = this.host

@@ -195,6 +195,11 @@ export abstract class Socket implements PipeOwner {
     this.endpoints.disconnect(endpoint)
   }
 
+  /** @internal Bound or connected somewhere (a Proxy needs both its sockets so). */
+  get hasEndpoints(): boolean {
+    return this.endpoints.any
+  }
+
   private addPipe(pipe: Pipe): void {
     this.pipes.push(pipe)
     this.pipeWritable(pipe)

@@ -6,7 +6,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import * as zmq from 'zeromq'
-import { Dealer, Pair, Router } from '../../../zmtp/index.ts'
+import { capability, Dealer, Pair, Router } from '../../../zmtp/index.ts'
 import { parseEndpoint } from '../../../zmtp/transport/endpoint.ts'
 import { nextEvent, recv, strs, waitFor } from '../../helpers/zmtp.ts'
 
@@ -27,6 +27,13 @@ t.test('endpoint parsing', async (t) => {
   t.teardown(() => d.close())
   t.throws(() => d.connect('tcp://127.0.0.1:*'), { code: 'EINVAL' })
   await t.rejects(d.bind('bogus'), { code: 'EINVAL' })
+})
+
+t.test('capability: the keys zeromq.js has, true for what works here', async (t) => {
+  t.same(Object.keys(capability).sort(), ['curve', 'draft', 'gssapi', 'ipc', 'norm', 'pgm', 'tipc'])
+  t.same(Object.keys(capability).filter((k) => capability[k as keyof typeof capability]).sort(), ['curve', 'ipc'])
+  for (const k of Object.keys(zmq.capability)) t.ok(k in capability, `zeromq.js key ${k} is answered`)
+  t.ok(Object.isFrozen(capability))
 })
 
 t.test('ephemeral ports: * and 0 both report the real port in lastEndpoint', async (t) => {
