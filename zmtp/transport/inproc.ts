@@ -68,3 +68,10 @@ function complete(name: string, dial: PendingDial): void {
   onAccept(dial.theirs, name)
   dial.onConnect(dial.ours)
 }
+
+/** @internal Names bound and dials waiting, for tests that check nothing is left behind. */
+export function inprocUse(): { bound: number; waiting: number } {
+  let waiting = 0
+  for (const set of pending.values()) waiting += set.size
+  return { bound: bound.size, waiting }
+}

@@ -1,12 +1,14 @@
 // Lifecycle churn: sockets of every type bind, unbind, connect, disconnect, send, receive and close
 // in a random order (fixed seed, CHURN_SEED to replay) with small high-water marks, timeouts,
-// heartbeats and linger. Every failure must be a typed, expected error (never an uncaught one,
-// which fails the test), and once every socket is closed no TCP or pipe handle may be left open.
+// heartbeats and linger, over tcp, ipc and inproc. Every failure must be a typed, expected error
+// (never an uncaught one, which fails the test), and once every socket is closed no TCP or pipe
+// handle may be left open, nor any inproc name bound or dial waiting.
 import t from 'tap'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import * as fs from 'node:fs'
 import * as Z from '../../../zmtp/index.ts'
+import { inprocUse } from '../../../zmtp/transport/inproc.ts'
 import { churnSeed, seededRandom } from '../../helpers/seeded-random.ts'
 
 type SocketClass = 'Router' | 'Dealer' | 'Push' | 'Pull' | 'Publisher' | 'Subscriber' | 'XPublisher' | 'XSubscriber' | 'Request' | 'Reply' | 'Pair'
@@ -70,7 +72,8 @@ t.test('random socket lifecycles: only typed errors, and nothing left open after
       if (r < 0.06 || sockets.length < 4) {
         const [a, b] = pick(PAIRS)
         const server = make(a)
-        const ep = rnd() < 0.7 ? 'tcp://127.0.0.1:*' : `ipc://${path.join(dir, `s${Math.floor(rnd() * 4)}.sock`)}`
+        const where = rnd()
+        const ep = where < 0.6 ? 'tcp://127.0.0.1:*' : where < 0.8 ? `ipc://${path.join(dir, `s${Math.floor(rnd() * 4)}.sock`)}` : `inproc://churn-${Math.floor(rnd() * 4)}`
         server.bind(ep).then(() => {
           bound.push({ ep: server.lastEndpoint!, s: server })
           make(b).connect(server.lastEndpoint!)
@@ -112,4 +115,5 @@ t.test('random socket lifecycles: only typed errors, and nothing left open after
   const deadline = Date.now() + 5000
   while (leftOver().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
   t.same(leftOver(), [], 'no TCP or pipe handle left open')
+  t.same(inprocUse(), { bound: 0, waiting: 0 }, 'no inproc name left bound, no dial left waiting')
 })
