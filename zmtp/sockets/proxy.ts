@@ -1,8 +1,9 @@
 // Proxy: forwards every message from one socket to the other, both ways, until terminated; the
 // zeromq.js class over libzmq's zmq_proxy_steerable, as a pair of receive-and-send loops on the
 // JavaScript thread. The front-end and back-end names are only conventional: the proxy is
-// symmetric. A direction whose source cannot receive (PUB, PUSH) or destination cannot send
-// simply carries nothing, as libzmq's proxy never sees such a socket readable.
+// symmetric. A direction whose source cannot receive (PUB, PUSH) carries nothing, as libzmq's
+// proxy never sees such a socket readable; a message for a socket that cannot send (SUB, PULL)
+// fails the run with ENOTSUP, as libzmq's send does there.
 //
 // As in zeromq.js: run() needs both sockets bound or connected (EINVAL otherwise) and resolves
 // once terminate() has closed both; a send or receive that fails otherwise (EHOSTUNREACH from a
