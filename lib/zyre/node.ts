@@ -7,7 +7,7 @@ import { debuglog } from 'node:util'
 import { Beacon } from '../beacon/beacon.ts'
 import { resolveInterface, type ResolvedInterface } from '../beacon/interfaces.ts'
 import { Gossip } from '../gossip/gossip.ts'
-import { readZyreTuple, zyreTupleValue } from './gossip-tuples.ts'
+import { readZyreTuple, zyreTupleValue, type ZyreTuple } from './gossip-tuples.ts'
 import { beaconHasUuid, encodeBeacon } from '../beacon/payload.ts'
 import { readBeacon } from './beacon-readings.ts'
 import type { ZyreEvent } from './events.ts'
@@ -378,18 +378,36 @@ export class ZyreNode {
       this.log(`gossip tuple ignored: ${tuple}`)
       return
     }
-    if (tuple.id === this.id || tuple.endpoint === this.endpoint) return
+    const refused = this.meet(tuple, 'gossip')
+    if (refused !== undefined) this.log(`gossip: ${refused}, ignored`)
+  }
+
+  /**
+   * zyre_require_peer: dials the node `id` at `endpoint` without discovery (no beacon or gossip
+   * needed), as a beacon from it would; a node with CURVE keys needs the peer's public key (Z85).
+   * HELLO goes first and the peer answers by dialling us back, so ENTER follows as usual.
+   */
+  requirePeer(id: string, endpoint: string, publicKey?: string): void {
+    this.requireRunning()
+    const tuple = readZyreTuple(id, zyreTupleValue(endpoint, publicKey))
+    const refused = typeof tuple === 'string' ? tuple : tuple.id === this.id ? 'that is our own id' : this.meet(tuple, 'application')
+    if (refused !== undefined) throw new ZyreError(ZyreErrorCode.BAD_ARGUMENT, `cannot require peer ${id.slice(0, 40)}: ${refused}`)
+  }
+
+  /** Dials a node we were told of (redialling one that moved); or why not. */
+  private meet(tuple: ZyreTuple, via: 'gossip' | 'application'): string | undefined {
+    if (tuple.id === this.id || tuple.endpoint === this.endpoint) return undefined
     // As with beacons, nodes with and without keys stay apart (a C node with keys would abort).
     if ((tuple.publicKey !== undefined) !== (this.opts.curve !== undefined)) {
-      this.log(`gossip: node ${tuple.id} ${tuple.publicKey ? 'has' : 'has no'} CURVE key, ignored`)
-      return
+      return `node ${tuple.id} ${tuple.publicKey ? 'has' : 'has no'} CURVE key and we ${this.opts.curve ? 'have' : 'have none'}`
     }
     const known = this.mesh.get(tuple.id)
     if (known !== undefined && known.endpoint !== tuple.endpoint) {
       this.log(`peer ${known.name || tuple.id} moved ${known.endpoint} -> ${tuple.endpoint}`)
       this.mesh.remove(known)
     }
-    this.mesh.require(tuple.uuid, tuple.endpoint, 'gossip', tuple.publicKey)
+    this.mesh.require(tuple.uuid, tuple.endpoint, via, tuple.publicKey)
+    return undefined
   }
 
   /** Our beacon: version 3 with our public key when we have CURVE keys. Port 0: we leave. */

@@ -37,7 +37,7 @@ export class PeerMesh {
    * Finds or creates the peer with this UUID, connecting to `endpoint` and sending HELLO. A node
    * with CURVE keys dials only with the peer's public key (`serverKey`, from its beacon or HELLO).
    */
-  require(uuid: Buffer, endpoint: string, via: 'beacon' | 'gossip' | 'hello', serverKey?: Buffer): Peer | undefined {
+  require(uuid: Buffer, endpoint: string, via: 'beacon' | 'gossip' | 'hello' | 'application', serverKey?: Buffer): Peer | undefined {
     const id = uuid.toString('hex').toUpperCase()
     const existing = this.directory.get(id)
     if (existing) return existing

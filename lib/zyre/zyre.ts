@@ -110,6 +110,17 @@ export class Zyre extends EventEmitter<EventMap> {
     this.node.setContestInGroup(group)
   }
 
+  /**
+   * Connects to the node `peer` (its id) at `endpoint` without discovery, as the C node's
+   * zyre_require_peer: for nodes that beacons and gossip cannot reach. A node with CURVE keys gives
+   * the peer's public key (Z85). Our HELLO goes first, the peer dials us back, and ENTER follows
+   * as for a discovered peer. Throws ZYRE_NOT_STARTED before start(), ZYRE_BAD_ARGUMENT for an id,
+   * endpoint or key that is not one (or a key missing or unexpected).
+   */
+  requirePeer(peer: string, endpoint: string, publicKey?: string): void {
+    this.node.requirePeer(peer, endpoint, publicKey)
+  }
+
   /** The leader last elected in `group` (our own id if we won), if any. */
   groupLeader(group: string): string | undefined {
     return this.node.groupLeader(group)

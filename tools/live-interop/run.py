@@ -792,8 +792,39 @@ def suite_election(r):
     for a in nodes: a.finish()
 
 
+def suite_require(r):
+    """requirePeer (zyre_require_peer) instead of discovery: the other node where our beacons do not reach
+    it (the C node in endpoint mode, without beacons, at a known endpoint; pyre beaconing on another port,
+    at the endpoint it reports), ours beaconing on a port of its own; ours is told the other's id and
+    endpoint, sends HELLO, and the other, which never heard of us, must dial back from that HELLO alone."""
+    P, key, check = r.P, r.peer.key, r.check
+    if key == 'czyre':
+        endpoint = f'tcp://{PEER_IP}:47904'
+        peer = r.other('peerR', name=f'{key}-r', endpoint=endpoint, verbose=True, evasive=1000, expired=3000)
+    else:
+        peer = r.other('peerR', name=f'{key}-r', port=BEACON_PORT + 2, verbose=True, evasive=1000, expired=3000)
+        endpoint = peer.info.get('endpoint', '')
+    ts = r.ours('oursR', name='ts-r', port=BEACON_PORT + 1, debug=True, evasiveTimeout=1000, expiredTimeout=3000)
+    time.sleep(1.5)
+    check(f'R: no discovery either way before requirePeer', not ts.since(0, 'ENTER') and not peer.since(0, 'ENTER'),
+          [ts.since(0, 'ENTER'), peer.since(0, 'ENTER')])
+    ts.send(cmd='require', peer=peer.uuid, endpoint=endpoint)
+    e1 = ts.wait(ev('ENTER', peer=peer.uuid), 10)
+    e2 = peer.wait(ev('ENTER', peer=ts.uuid), 10)
+    check(f'R: ours requires {P} by id and endpoint -> ENTER both ways, each with the other\'s address',
+          e1 and e2 and e1.get('address') == endpoint and e2.get('address', '').startswith(f'tcp://{OURS_IP}:'), [e1, e2])
+    if e1 and e2:
+        for a, b, la, lb in ((ts, peer, 'ours', P), (peer, ts, P, 'ours')):
+            frames = [f'required-{a.label}', '']
+            e = relay(a, dict(cmd='whisper', peer=b.uuid, frames=frames), b, ev('WHISPER', peer=a.uuid, content=frames))
+            check(f'R: WHISPER {la}->{lb}', e, e or b.since(0, 'WHISPER')[-1:])
+    check('R: no warnings on our side', not ts.since(0, 'warning'), ts.since(0, 'warning'))
+    check(f'R: {P} still running', peer.alive(), '')
+    peer.send(cmd='exit'); ts.finish()
+
+
 SUITES = {'main': suite_main, 'edge': suite_edge, 'status': suite_status, 'curve': suite_curve, 'gossip': suite_gossip,
-          'election': suite_election}
+          'election': suite_election, 'require': suite_require}
 # Why a suite cannot run against a peer (it is then skipped, not failed), or None.
 SKIP = {'curve': lambda peer: None if 'CURVE: yes' in peer.check_output else peer.no_curve,
         'gossip': lambda peer: 'pyre has no gossip discovery' if peer.key == 'pyre' else None,

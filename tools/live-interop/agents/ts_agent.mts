@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline'
 import { Zyre, ZyreError, type ZyreOptions } from '../../../lib/index.ts'
 
 type AgentOptions = ZyreOptions & { debug?: boolean }
-interface Command { cmd: string; group?: string; peer?: string; header?: string; frames?: string[]; n?: number }
+interface Command { cmd: string; group?: string; peer?: string; header?: string; frames?: string[]; n?: number; endpoint?: string; key?: string }
 
 const { debug, ...options } = JSON.parse(process.argv[2] ?? '{}') as AgentOptions
 const out = (o: object): void => { process.stdout.write(JSON.stringify(o) + '\n') }
@@ -67,6 +67,7 @@ for await (const line of createInterface({ input: process.stdin })) {
       case 'burst': await burst(c.peer!, c.n!); out({ ev: 'burstdone', n: c.n }); break
       case 'burstcount': out({ ev: 'burstcount', n: burstRx }); break
       case 'query': out(reply(c)); break
+      case 'require': z.requirePeer(c.peer!, c.endpoint!, c.key); out({ ev: 'required', peer: c.peer }); break
       case 'stop': await z.stop(); out({ ev: 'stopped' }); break
       case 'exit': process.exit(0)
       default: out({ ev: 'error', cmd: c.cmd, message: 'unknown command' })
