@@ -1,6 +1,6 @@
 // zyre-ts: the Zyre API (main export).
 export { Zyre, type Frame } from './zyre/zyre.ts'
-export type { ZyreOptions, ZyreGossipOptions } from './zyre/options.ts'
+export type { RequiredPeer, ZyreOptions, ZyreGossipOptions } from './zyre/options.ts'
 export type { ZyreCurveOptions, CurveAuthRequest } from './zyre/curve.ts'
 export { curveKeyPair } from '../zmtp/curve/index.ts'
 export type * from './zyre/events.ts'

@@ -1,7 +1,7 @@
 // Command-line options shared by the commands that run a Zyre node (ping, chat), and the
 // translation of their values into ZyreOptions.
 import type { ParseArgsConfig } from 'node:util'
-import { ZyreError, ZyreErrorCode, type ZyreOptions } from '../../lib/index.ts'
+import { ZyreError, ZyreErrorCode, type RequiredPeer, type ZyreOptions } from '../../lib/index.ts'
 import { CertError, readCert } from './curve-cert.ts'
 
 export const nodeOptionSpecs = {
@@ -16,6 +16,7 @@ export const nodeOptionSpecs = {
   'gossip-bind': { type: 'string' },
   'gossip-connect': { type: 'string', multiple: true },
   contest: { type: 'string', multiple: true },
+  require: { type: 'string', multiple: true },
   verbose: { type: 'boolean', short: 'v' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -35,6 +36,8 @@ export const nodeOptionsHelp = `node options:
                        (e.g. tcp://*:5671)
   --gossip-connect EP  discover through the gossip server at EP instead of beacons, repeatable
   --contest G          stand for leader of group G (LEADER events report each election), repeatable
+  --require ID@EP      meet the node ID at endpoint EP without discovery (EP|KEY with --curve-cert:
+                       its Z85 public key), repeatable
   -v, --verbose        trace the protocol on stderr
   --json               one JSON object per event per line`
 
@@ -50,6 +53,7 @@ export interface NodeOptionValues {
   'gossip-bind'?: string | undefined
   'gossip-connect'?: string[] | undefined
   contest?: string[] | undefined
+  require?: string[] | undefined
   verbose?: boolean | undefined
 }
 
@@ -88,8 +92,18 @@ export function toZyreOptions(v: NodeOptionValues): ZyreOptions {
     o.gossip = { ...(v['gossip-bind'] !== undefined && { bind: v['gossip-bind'] }), connect: v['gossip-connect'] ?? [] }
   }
   if (v.contest !== undefined) o.contest = v.contest
+  if (v.require !== undefined) o.require = v.require.map(requiredPeer)
   if (v.verbose) o.logger = (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`)
   return o
+}
+
+/** --require ID@EP or ID@EP|KEY. */
+function requiredPeer(text: string): RequiredPeer {
+  const at = text.indexOf('@')
+  const bar = text.lastIndexOf('|')
+  if (at <= 0) throw new UsageError(`--require takes ID@ENDPOINT (or ID@ENDPOINT|KEY), got '${text}'`)
+  const endpoint = bar > at ? text.slice(at + 1, bar) : text.slice(at + 1)
+  return { peer: text.slice(0, at), endpoint, ...(bar > at && { publicKey: text.slice(bar + 1) }) }
 }
 
 /** Runs a command body; a usage mistake prints the message and the help, and exits 2. */

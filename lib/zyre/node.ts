@@ -12,7 +12,7 @@ import { beaconHasUuid, encodeBeacon } from '../beacon/payload.ts'
 import { readBeacon } from './beacon-readings.ts'
 import type { ZyreEvent } from './events.ts'
 import { ZyreError, ZyreErrorCode } from './errors.ts'
-import type { ResolvedZyreOptions } from './options.ts'
+import type { RequiredPeer, ResolvedZyreOptions } from './options.ts'
 import { encode } from '../../codecs/generated/zre-msg.ts'
 import type { Peer } from './peer.ts'
 import { PeerMesh } from './peer-mesh.ts'
@@ -39,6 +39,8 @@ export class ZyreNode {
   private endpoint = ''
   private reaper: NodeJS.Timeout | undefined
   private running = false
+  /** Nodes the options say to meet without discovery once started. */
+  private readonly required: ZyreTuple[]
   /** Our HELLO, encoded once until the endpoint or our groups change. */
   private helloFrames: Buffer[] | undefined
 
@@ -77,6 +79,7 @@ export class ZyreNode {
       log,
     })
     for (const group of opts.contest) this.setContestInGroup(group)
+    this.required = opts.require.map((r) => this.requiredTuple(r))
     this.messages = new PeerMessages(this.mesh, { id: this.id, timers: opts, curve: opts.curve !== undefined, emit, warn, log }, this.elections)
   }
 
@@ -113,6 +116,7 @@ export class ZyreNode {
     this.running = true
     // Joined once we can take the peers it tells us about.
     if (this.gossip) this.joinGossip(this.gossip)
+    for (const tuple of this.required) this.meet(tuple, 'application')
     const reapEvery = Math.max(10, Math.min(1000, Math.floor(Math.min(o.evasiveTimeout, o.silentTimeout) / 4)))
     this.reaper = setInterval(() => this.mesh.reap(Date.now()), reapEvery)
     this.log(`started ${this.name} ${this.id} at ${this.endpoint}`)
@@ -389,18 +393,28 @@ export class ZyreNode {
    */
   requirePeer(id: string, endpoint: string, publicKey?: string): void {
     this.requireRunning()
-    const tuple = readZyreTuple(id, zyreTupleValue(endpoint, publicKey))
-    const refused = typeof tuple === 'string' ? tuple : tuple.id === this.id ? 'that is our own id' : this.meet(tuple, 'application')
-    if (refused !== undefined) throw new ZyreError(ZyreErrorCode.BAD_ARGUMENT, `cannot require peer ${id.slice(0, 40)}: ${refused}`)
+    this.meet(this.requiredTuple({ peer: id, endpoint, publicKey }), 'application')
+  }
+
+  /** A node to require, checked: ZYRE_BAD_ARGUMENT if it is not one we could meet. */
+  private requiredTuple(r: RequiredPeer): ZyreTuple {
+    const tuple = readZyreTuple(r.peer, zyreTupleValue(r.endpoint, r.publicKey))
+    const refused = typeof tuple === 'string' ? tuple : tuple.id === this.id ? 'that is our own id' : this.keysMismatch(tuple)
+    if (refused !== undefined) throw new ZyreError(ZyreErrorCode.BAD_ARGUMENT, `cannot require peer ${r.peer.slice(0, 40)}: ${refused}`)
+    return tuple as ZyreTuple
+  }
+
+  /** Nodes with and without keys stay apart (a C node with keys would abort): why this one, if so. */
+  private keysMismatch(tuple: ZyreTuple): string | undefined {
+    if ((tuple.publicKey !== undefined) === (this.opts.curve !== undefined)) return undefined
+    return `node ${tuple.id} ${tuple.publicKey ? 'has' : 'has no'} CURVE key and we ${this.opts.curve ? 'have' : 'have none'}`
   }
 
   /** Dials a node we were told of (redialling one that moved); or why not. */
   private meet(tuple: ZyreTuple, via: 'gossip' | 'application'): string | undefined {
     if (tuple.id === this.id || tuple.endpoint === this.endpoint) return undefined
-    // As with beacons, nodes with and without keys stay apart (a C node with keys would abort).
-    if ((tuple.publicKey !== undefined) !== (this.opts.curve !== undefined)) {
-      return `node ${tuple.id} ${tuple.publicKey ? 'has' : 'has no'} CURVE key and we ${this.opts.curve ? 'have' : 'have none'}`
-    }
+    const mismatch = this.keysMismatch(tuple)
+    if (mismatch !== undefined) return mismatch
     const known = this.mesh.get(tuple.id)
     if (known !== undefined && known.endpoint !== tuple.endpoint) {
       this.log(`peer ${known.name || tuple.id} moved ${known.endpoint} -> ${tuple.endpoint}`)

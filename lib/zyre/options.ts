@@ -49,8 +49,19 @@ export interface ZyreOptions {
   gossip?: ZyreGossipOptions
   /** Groups in which this node stands for leader (see Zyre.setContestInGroup). */
   contest?: string[]
+  /** Nodes to meet without discovery once started (see Zyre.requirePeer). */
+  require?: RequiredPeer[]
   /** Trace lines; default util.debuglog('zyre') (NODE_DEBUG=zyre). */
   logger?: (line: string) => void
+}
+
+export interface RequiredPeer {
+  /** The node's id: 32 hex digits. */
+  peer: string
+  /** Its ROUTER: tcp://host:port. */
+  endpoint: string
+  /** Its CURVE public key (Z85), when we have keys. */
+  publicKey?: string
 }
 
 export interface ZyreGossipOptions {
@@ -79,6 +90,7 @@ export interface ResolvedZyreOptions {
   curve: NodeCurve | undefined
   gossip: { bind: string | undefined; connect: string[] } | undefined
   contest: string[]
+  require: RequiredPeer[]
   logger: ((line: string) => void) | undefined
 }
 
@@ -125,6 +137,7 @@ export function resolveOptions(o: ZyreOptions = {}): ResolvedZyreOptions {
     curve,
     gossip: o.gossip === undefined ? undefined : resolveGossip(o.gossip),
     contest: o.contest === undefined ? [] : [...o.contest],
+    require: o.require === undefined ? [] : o.require.map((r) => ({ ...r })),
     logger: o.logger,
   }
 }

@@ -133,6 +133,21 @@ t.test('zyre chat --contest: the chat stands for leader and prints the LEADER ev
   t.match(await leader, { peer: printed.peer, name: 'boss' }, 'and the other member agrees')
 })
 
+t.test('zyre ping --require: meets a node it cannot discover and whispers it Hello', async (t) => {
+  // The two beacon on different ports: only --require can bring them together.
+  const { Zyre } = await import('../../lib/index.ts')
+  const other = new Zyre({ interface: 'lo', interval: 100, port: 47268, name: 'faraway' })
+  t.teardown(() => other.stop())
+  const hello = new Promise<{ content: Buffer[] }>((resolve) => other.once('WHISPER', resolve))
+  await other.start()
+  const ping = zyre(['ping', ...common, '--port', '47267', '--name', 'seeker', '--require', `${other.uuid}@${other.endpoint}`])
+  t.teardown(() => ping.child.kill())
+  await until(() => json(ping).some((e) => e.type === 'ENTER' && e.name === 'faraway'), 'the ping to see the required node')
+  t.equal(String((await hello).content[0]), 'Hello', 'and it whispers Hello, as to a discovered peer')
+  const bad = zyre(['ping', '--require', 'no-at-sign'])
+  t.equal(await bad.exited, 2, 'a malformed --require is a usage error')
+})
+
 t.test('text output is one readable line per event', async (t) => {
   const a = zyre(['ping', '--interface', 'lo', '--interval', '100', '--port', '47263', '--name', 'ta'])
   const b = zyre(['ping', '--interface', 'lo', '--interval', '100', '--port', '47263', '--name', 'tb', '--duration', '3000'])
