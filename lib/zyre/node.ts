@@ -400,8 +400,10 @@ export class ZyreNode {
   private requiredTuple(r: RequiredPeer): ZyreTuple {
     const tuple = readZyreTuple(r.peer, zyreTupleValue(r.endpoint, r.publicKey))
     const refused = typeof tuple === 'string' ? tuple : tuple.id === this.id ? 'that is our own id' : this.keysMismatch(tuple)
-    if (refused !== undefined) throw new ZyreError(ZyreErrorCode.BAD_ARGUMENT, `cannot require peer ${r.peer.slice(0, 40)}: ${refused}`)
-    return tuple as ZyreTuple
+    if (typeof tuple === 'string' || refused !== undefined) {
+      throw new ZyreError(ZyreErrorCode.BAD_ARGUMENT, `cannot require peer ${r.peer.slice(0, 40)}: ${refused}`)
+    }
+    return tuple
   }
 
   /** Nodes with and without keys stay apart (a C node with keys would abort): why this one, if so. */
