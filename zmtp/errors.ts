@@ -36,6 +36,8 @@ export const ZmtpErrorCode = {
   ENOENT: 'ENOENT',
   EADDRINUSE: 'EADDRINUSE',
   EPROTONOSUPPORT: 'EPROTONOSUPPORT',
+  /** The transport is not one this socket type can use (libzmq's ENOCOMPATPROTO). */
+  ENOCOMPATPROTO: 'ENOCOMPATPROTO',
 } as const
 
 export type ZmtpErrorCode = (typeof ZmtpErrorCode)[keyof typeof ZmtpErrorCode]

@@ -4,7 +4,8 @@ import type { ZmtpError } from '../errors.ts'
 import type { SocketTypeName } from '../socket-type.ts'
 
 export interface PeerInfo {
-  socketType: SocketTypeName
+  /** The peer's Socket-Type; 'STREAM' for a raw TCP peer of a Stream socket (no ZMTP at all). */
+  socketType: SocketTypeName | 'STREAM'
   /** The peer's Identity property, if non-empty. */
   routingId?: Buffer
   /** 3.0 or 3.1 (a newer peer is spoken to as 3.1). */
@@ -84,4 +85,28 @@ export interface ConnectionEvents {
   drain: []
   error: [err: ZmtpError]
   close: [err?: ZmtpError]
+}
+
+/**
+ * A connection as the socket layer drives it: a ZMTP Connection, or a RawConnection (the raw TCP
+ * of a Stream socket). Events reach the socket layer through its ConnectionHandler.
+ */
+export interface PeerLink {
+  /** Past the handshake (a raw connection has none) and not closing. */
+  readonly isReady: boolean
+  /** The stream closed without our asking. */
+  readonly closedByPeer: boolean
+  readonly peer: PeerInfo | undefined
+  readonly address: string
+  /** Queues one whole message. Returns false when over the write mark: wait for drain. */
+  send(frames: Buffer[]): boolean
+  /** SUBSCRIBE/CANCEL towards a publisher (XSUB/SUB only). */
+  sendSubscribe(topic: Buffer, on: boolean): void
+  pauseInput(): void
+  resumeInput(): void
+  /** Flushes what is queued, then ends the stream. */
+  close(): void
+  /** Closes at once; unsent data is dropped. */
+  destroy(err?: ZmtpError): void
+  once(event: 'close', listener: (err?: ZmtpError) => void): this
 }

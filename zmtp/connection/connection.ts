@@ -13,7 +13,7 @@ import { FrameDecoder, type FrameSink } from '../codec/frame-decoder.ts'
 import { encodeGreeting } from '../codec/greeting.ts'
 import { FLAG_LONG } from '../codec/frame.ts'
 import { encodeCancel, encodeError, encodePing, encodePong, encodeSubscribe, decodeError, decodePing, decodePong, parseCommand } from '../codec/commands.ts'
-import type { ConnectionEvents, ConnectionHandler, ConnectionOptions, PeerInfo } from './connection-types.ts'
+import type { ConnectionEvents, ConnectionHandler, ConnectionOptions, PeerInfo, PeerLink } from './connection-types.ts'
 import { GreetingReader } from './greeting-reader.ts'
 import { InputGate } from './input-gate.ts'
 import { StreamWriter } from './stream-writer.ts'
@@ -37,7 +37,7 @@ const enum State { Greeting, Handshake, Ready, Closing, Closed }
 /** How long a closing stream may take to flush before it is destroyed. */
 const LINGER_MS = 2000
 
-export class Connection implements FrameSink, HeartbeatHost, HandshakeHost, TurnEndTask {
+export class Connection implements PeerLink, FrameSink, HeartbeatHost, HandshakeHost, TurnEndTask {
   private readonly stream: ByteStream
   readonly options: ConnectionOptions
   private readonly handler: ConnectionHandler | undefined

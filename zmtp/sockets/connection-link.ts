@@ -6,7 +6,7 @@ import { debuglog } from 'node:util'
 import { ZmtpError, ZmtpErrorCode } from '../errors.ts'
 import type { ConnectionsHost, Outgoing, PipeEvents } from './connections.ts'
 import { Pipe } from './pipe.ts'
-import { Connection, type ConnectionHandler, type ConnectionOptions, type PeerInfo } from './wire.ts'
+import { Connection, RawConnection, type ConnectionHandler, type ConnectionOptions, type PeerInfo, type PeerLink } from './wire.ts'
 
 const debug = debuglog('zyre')
 
@@ -15,22 +15,36 @@ export interface LinkOwner {
   readonly host: ConnectionsHost
   readonly pipes: PipeEvents
   /** `conn` is past its handshake, done or closed: it no longer counts as handshaking. */
-  handshakeOver(conn: Connection): void
+  handshakeOver(conn: PeerLink): void
   /** Graceful close bounded by the socket's linger. */
-  lingerClose(conn: Connection): void
+  lingerClose(conn: PeerLink): void
+}
+
+/** A Stream socket's connection: raw TCP, no ZMTP. */
+export interface RawLinkOptions {
+  readonly raw: true
+  readonly address: string
 }
 
 export class ConnectionLink implements ConnectionHandler {
-  readonly conn: Connection
+  readonly conn: PeerLink
   private pipe: Pipe | undefined
+  /** Set for a raw connection, which start() makes ready. */
+  private readonly raw: RawConnection | undefined
 
   constructor(
     private readonly owner: LinkOwner,
     stream: ByteStream,
-    options: ConnectionOptions,
+    options: ConnectionOptions | RawLinkOptions,
     private readonly out: Outgoing | undefined,
   ) {
-    this.conn = new Connection(stream, options, this)
+    if ('raw' in options) this.conn = this.raw = new RawConnection(stream, options.address, this)
+    else this.conn = new Connection(stream, options, this)
+  }
+
+  /** A raw connection is ready at once (a ZMTP one when its handshake is done). */
+  start(): void {
+    this.raw?.start()
   }
 
   ready(peer: PeerInfo): void {
@@ -53,7 +67,7 @@ export class ConnectionLink implements ConnectionHandler {
       return
     }
     this.pipe = p
-    host.publishEvent({ type: 'handshake', address: peer.address })
+    if (this.raw === undefined) host.publishEvent({ type: 'handshake', address: peer.address })
     if (host.closed) {
       // Closing with linger: the handshake finished, deliver what was queued, then go.
       p.flushAll()

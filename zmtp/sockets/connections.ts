@@ -8,11 +8,11 @@ import type { SocketEvent } from './observer.ts'
 import { toRoutingId, type SocketOptions } from './options.ts'
 import { curveChosen, CurveSettingsCache, type CurveKeyOption } from './curve-options.ts'
 import type { Pipe, PipeOwner } from './pipe.ts'
-import type { Connection, ConnectionOptions, SocketTypeName } from './wire.ts'
+import type { ConnectionOptions, PeerLink, SocketKind, SocketTypeName } from './wire.ts'
 
 /** The socket as its connections see it: options read when a connection is made, and events. */
 export interface ConnectionsHost extends PipeOwner {
-  readonly type: SocketTypeName
+  readonly type: SocketKind
   readonly closed: boolean
   /** Reports a socket event to the socket's observer, if it has one. */
   publishEvent(event: SocketEvent): void
@@ -52,14 +52,14 @@ export interface Outgoing {
   readonly pipe: Pipe
   /** ROUTER connect(ep, { routingId }): the id we file this peer under. */
   readonly routingId: Buffer | undefined
-  connection: Connection | undefined
+  connection: PeerLink | undefined
   /** `conn` closed. */
-  lost(conn: Connection): void
+  lost(conn: PeerLink): void
 }
 
 export class Connections implements LinkOwner {
   /** Accepted connections still in their handshake (made on the first accept). */
-  private handshaking: Set<Connection> | undefined
+  private handshaking: Set<PeerLink> | undefined
   /** Streams not yet closed: 'end' is published once the socket is closed and this is 0. */
   private liveStreams = 0
   private ended = false
@@ -92,9 +92,16 @@ export class Connections implements LinkOwner {
 
   /** A Connection over `stream` (accepted, or made by `out`), hooked up to its pipe. */
   open(stream: ByteStream, address: string, out: Outgoing | undefined): void {
+    const type = this.host.type
+    if (type === 'STREAM') {
+      const link = new ConnectionLink(this, stream, { raw: true, address }, out)
+      if (out !== undefined) out.connection = link.conn
+      link.start()
+      return
+    }
     let options: ConnectionOptions
     try {
-      options = this.connectionOptions(address)
+      options = this.connectionOptions(address, type)
     } catch (err) {
       // CURVE keys changed to bad ones after bind()/connect() checked them: no connection.
       stream.destroy()
@@ -107,11 +114,11 @@ export class Connections implements LinkOwner {
     else out.connection = conn
   }
 
-  handshakeOver(conn: Connection): void {
+  handshakeOver(conn: PeerLink): void {
     this.handshaking?.delete(conn)
   }
 
-  private connectionOptions(address: string): ConnectionOptions {
+  private connectionOptions(address: string, type: SocketTypeName): ConnectionOptions {
     const s = this.host
     // CURVE first, then PLAIN, else NULL. Keys were checked by bind()/connect().
     const curve = curveChosen(s) ? (this.curve ??= new CurveSettingsCache()).get(s) : undefined
@@ -119,7 +126,7 @@ export class Connections implements LinkOwner {
     // Every field in one literal, absent ones undefined: one object shape for all connections and
     // no property store added to each.
     return {
-      socketType: s.type,
+      socketType: type,
       routingId: this.routingId(s.routingId),
       mechanism: curve !== undefined ? 'CURVE' : plain ? 'PLAIN' : 'NULL',
       plainServer: plain ? s.plainServer : undefined,
@@ -153,7 +160,7 @@ export class Connections implements LinkOwner {
   }
 
   /** Close `conn` of `pipe`: at once with linger 0, else after handing it what `pipe` queued. */
-  close(conn: Connection, pipe: Pipe): void {
+  close(conn: PeerLink, pipe: Pipe): void {
     if (this.host.linger === 0) {
       conn.destroy()
       return
@@ -163,7 +170,7 @@ export class Connections implements LinkOwner {
   }
 
   /** Graceful close bounded by `linger` (ms; -1 = as long as it takes). */
-  lingerClose(conn: Connection): void {
+  lingerClose(conn: PeerLink): void {
     conn.close()
     if (this.host.linger > 0) {
       const timer = setTimeout(() => conn.destroy(), this.host.linger)

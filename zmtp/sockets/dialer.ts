@@ -8,13 +8,13 @@ import { dial, dialAddress } from '../transport/transport.ts'
 import type { Connections, Outgoing } from './connections.ts'
 import type { SocketEvent } from './observer.ts'
 import type { Pipe } from './pipe.ts'
-import type { Connection, SocketTypeName } from './wire.ts'
+import type { PeerLink, SocketKind } from './wire.ts'
 
 const debug = debuglog('zyre')
 
 /** The socket as a dialer sees it. */
 export interface DialerHost {
-  readonly type: SocketTypeName
+  readonly type: SocketKind
   readonly closed: boolean
   /** Reports a socket event to the socket's observer, if it has one. */
   publishEvent(event: SocketEvent): void
@@ -25,7 +25,7 @@ export interface DialerHost {
 
 export class Dialer implements Outgoing {
   private stream: ByteStream | undefined
-  connection: Connection | undefined
+  connection: PeerLink | undefined
   private timer: NodeJS.Timeout | undefined
   private interval: number
   private stopped = false
@@ -78,7 +78,7 @@ export class Dialer implements Outgoing {
     this.host.publishEvent({ type: 'connect:delay', address: this.endpoint })
   }
 
-  lost(conn: Connection): void {
+  lost(conn: PeerLink): void {
     if (this.connection !== conn) return
     this.connection = undefined
     this.stream = undefined
@@ -99,6 +99,12 @@ export class Dialer implements Outgoing {
     this.stop()
     if (this.connection !== undefined) this.connections.close(this.connection, this.pipe)
     else this.stream?.destroy()
+  }
+
+  /** No more attempts; a live connection is left to whoever closes it, a dial in progress is dropped. */
+  release(): void {
+    this.stop()
+    if (this.connection === undefined) this.stream?.destroy()
   }
 
   /**

@@ -81,7 +81,9 @@ export class Endpoints {
     this.dialers ??= new Map()
     if (this.dialers.has(endpoint)) return
     const pipe = new Pipe(this.host, endpoint, true)
-    const d = new Dialer(this.host, this.connections, endpoint, ep, pipe, toRoutingId(options.routingId))
+    const routingId = toRoutingId(options.routingId)
+    pipe.forcedRoutingId = routingId
+    const d = new Dialer(this.host, this.connections, endpoint, ep, pipe, routingId)
     this.dialers.set(endpoint, d)
     this.pipes.added(pipe)
     d.dial()
@@ -93,6 +95,15 @@ export class Endpoints {
     if (d === undefined) throw new ZmtpError(ZmtpErrorCode.ENOENT, `Not connected to ${endpoint}`)
     this.dialers!.delete(endpoint)
     d.disconnect()
+    this.pipes.removed(d.pipe)
+  }
+
+  /** As disconnect(), but a live connection is left open for the caller to close. */
+  release(endpoint: string): void {
+    const d = this.dialers?.get(endpoint)
+    if (d === undefined) return
+    this.dialers!.delete(endpoint)
+    d.release()
     this.pipes.removed(d.pipe)
   }
 

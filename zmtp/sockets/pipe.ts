@@ -4,7 +4,7 @@
 // across a reconnect, as in libzmq); a pipe of an accepted connection dies with it.
 import { RingQueue } from './queue.ts'
 import type { TopicCounts } from './topics.ts'
-import type { Connection, PeerInfo } from './wire.ts'
+import type { PeerInfo, PeerLink } from './wire.ts'
 
 export interface PipeOwner {
   readonly sendHighWaterMark: number
@@ -15,7 +15,7 @@ export interface PipeOwner {
 }
 
 export class Pipe {
-  connection: Connection | undefined
+  connection: PeerLink | undefined
   peer: PeerInfo | undefined
   /** The routing id a ROUTER files this pipe under. */
   routingId: Buffer | undefined
@@ -69,7 +69,7 @@ export class Pipe {
   }
 
   /** Handshake done on `connection`; call flushQueued() once the socket accepted the peer. */
-  attach(connection: Connection, peer: PeerInfo): void {
+  attach(connection: PeerLink, peer: PeerInfo): void {
     this.connection = connection
     this.peer = peer
     this.blocked = false

@@ -1,10 +1,10 @@
 // ROUTER: every message in is prefixed with the routing id of the peer it came from; the first
 // frame of every message out names the peer to send it to. Peers without an Identity get a
 // generated 5-byte id (0x00 + uint32 counter from a random start, as libzmq).
-import { randomBytes } from 'node:crypto'
 import { ZmtpError, ZmtpErrorCode } from '../errors.ts'
 import type { SocketOptions } from './options.ts'
 import type { Pipe } from './pipe.ts'
+import { RoutingIds } from './routing-ids.ts'
 import { Socket } from './socket.ts'
 
 export interface RouterOptions extends SocketOptions {
@@ -20,7 +20,7 @@ export class Router extends Socket {
   handover = false
 
   private readonly byId = new Map<string, Pipe>()
-  private nextId = randomBytes(4).readUInt32BE(0)
+  private readonly ids = new RoutingIds()
 
   constructor(options: RouterOptions = {}) {
     super()
@@ -44,22 +44,12 @@ export class Router extends Socket {
         old.connection?.destroy()
       }
     } else {
-      id = this.generateId()
+      id = this.ids.next(this.byId)
     }
     pipe.routingId = id
     pipe.routingKey = id.toString('latin1')
     this.byId.set(pipe.routingKey, pipe)
     return true
-  }
-
-  private generateId(): Buffer {
-    for (;;) {
-      this.nextId = (this.nextId + 1) >>> 0
-      const id = Buffer.allocUnsafe(5)
-      id[0] = 0
-      id.writeUInt32BE(this.nextId, 1)
-      if (!this.byId.has(id.toString('latin1'))) return id
-    }
   }
 
   protected override xpipeGone(pipe: Pipe): void {

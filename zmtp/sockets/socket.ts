@@ -25,12 +25,12 @@ import type { Pipe, PipeOwner } from './pipe.ts'
 import type { PipeEvents } from './connections.ts'
 import { QueueWatch } from './queue-watch.ts'
 import { Waiter } from './waiter.ts'
-import type { SocketTypeName } from './wire.ts'
+import type { SocketKind } from './wire.ts'
 
 const RESOLVED: Promise<void> = Promise.resolve()
 
 export abstract class Socket implements PipeOwner {
-  abstract readonly type: SocketTypeName
+  abstract readonly type: SocketKind
 
   routingId: Buffer | string | null = null
   sendHighWaterMark: number = defaultOptions.sendHighWaterMark
@@ -202,7 +202,16 @@ export abstract class Socket implements PipeOwner {
 
   private addPipe(pipe: Pipe): void {
     this.pipes.push(pipe)
+    this.xpipeAdded(pipe)
     this.pipeWritable(pipe)
+  }
+
+  /**
+   * Ends the connect() endpoint `endpoint` without closing its connection: no more redials, and
+   * its pipe leaves the socket. The caller closes the connection as it likes.
+   */
+  protected releaseEndpoint(endpoint: string): void {
+    this.endpoints.release(endpoint)
   }
 
   private removePipe(pipe: Pipe): void {
@@ -380,6 +389,9 @@ export abstract class Socket implements PipeOwner {
 
   /** Throw (ENOTSUP, EFSM) when receive() is not allowed now. */
   protected xcanReceive(): void {}
+
+  /** `pipe` joined the socket: at connect(), or for an accepted peer once its handshake is done. */
+  protected xpipeAdded(_pipe: Pipe): void {}
 
   /** Handshake done on `pipe`; false refuses the peer (the connection is closed). */
   protected xpipeReady(_pipe: Pipe): boolean {
