@@ -34,6 +34,8 @@ export const ZmtpErrorCode = {
   EBUSY: 'EBUSY',
   EBADF: 'EBADF',
   ENOENT: 'ENOENT',
+  /** Too many sockets open in one context (its maxSockets). */
+  EMFILE: 'EMFILE',
   EADDRINUSE: 'EADDRINUSE',
   EPROTONOSUPPORT: 'EPROTONOSUPPORT',
   /** The transport is not one this socket type can use (libzmq's ENOCOMPATPROTO). */

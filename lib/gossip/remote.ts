@@ -6,6 +6,7 @@
 // not lost (CZMQ's client re-sends only HELLO).
 import { decode, encode, type ZgossipMsg } from '../../codecs/generated/zgossip-msg.ts'
 import { Dealer } from '../../zmtp/index.ts'
+import { librarySockets } from '../socket-context.ts'
 import { GossipError, GossipErrorCode } from './errors.ts'
 import { receiveEach } from '../receive-loop.ts'
 
@@ -34,7 +35,7 @@ export class GossipRemote {
   ) {
     // immediate: nothing is queued for a server we are not connected to; everything is sent
     // again after the next handshake anyway.
-    this.dealer = new Dealer({ immediate: true, sendTimeout: 0, linger: 0, maxMessageSize: options.maxMessageSize, sendHighWaterMark: options.sendHighWaterMark })
+    this.dealer = new Dealer({ context: librarySockets, immediate: true, sendTimeout: 0, linger: 0, maxMessageSize: options.maxMessageSize, sendHighWaterMark: options.sendHighWaterMark })
     this.dealer.events.on('handshake', () => {
       this.connected = true
       this.greet()

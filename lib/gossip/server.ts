@@ -7,6 +7,7 @@
 // client is forgotten when its connection is gone, found by probing the quiet ones now and then.
 import { decode, encode, type ZgossipMsg } from '../../codecs/generated/zgossip-msg.ts'
 import { Router } from '../../zmtp/index.ts'
+import { librarySockets } from '../socket-context.ts'
 import { GossipError, GossipErrorCode } from './errors.ts'
 import { receiveEach } from '../receive-loop.ts'
 
@@ -39,7 +40,7 @@ export class GossipServer {
     private readonly handlers: ServerHandlers,
   ) {
     // mandatory: a send to a client whose connection is gone fails, and the client is forgotten.
-    this.router = new Router({ mandatory: true, linger: 0, sendTimeout: 0, maxMessageSize: options.maxMessageSize, sendHighWaterMark: options.sendHighWaterMark })
+    this.router = new Router({ context: librarySockets, mandatory: true, linger: 0, sendTimeout: 0, maxMessageSize: options.maxMessageSize, sendHighWaterMark: options.sendHighWaterMark })
   }
 
   get lastEndpoint(): string | null {

@@ -3,11 +3,13 @@
 // ROUTER hands an identity over to the newest connection, as the C reference's inbox does: a
 // peer that reconnects (new DEALER, same UUID) is heard at once, its stale connection dropped.
 import { Dealer, Router, type Socket } from '../../zmtp/index.ts'
+import { librarySockets } from '../socket-context.ts'
 import type { SocketFactory } from './sockets.ts'
 
 export const zmtpSockets: SocketFactory = {
   dealer: ({ routingId, sendHighWaterMark, curve, log }) => {
     const dealer = new Dealer({
+      context: librarySockets,
       routingId,
       sendHighWaterMark,
       sendTimeout: 0,
@@ -20,6 +22,7 @@ export const zmtpSockets: SocketFactory = {
   },
   router: ({ maxMessageSize, curve, log }) => {
     const router = new Router({
+      context: librarySockets,
       linger: 0,
       handover: true,
       maxMessageSize,

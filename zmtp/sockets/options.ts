@@ -2,6 +2,7 @@
 // and a property; changes apply to connections made afterwards (as in libzmq).
 
 import type { CurveAuthRequest } from './wire.ts'
+import type { Context } from './context.ts'
 
 export interface SocketOptions {
   /** ZMQ_ROUTING_ID: sent to peers as our Identity (DEALER, REQ, ROUTER, REP...). */
@@ -54,6 +55,8 @@ export interface SocketOptions {
   ipv6?: boolean
   /** listen() backlog. Default 100. */
   backlog?: number
+  /** The context the socket belongs to (default: the global `context`); it gives the linger and ipv6 defaults. */
+  context?: Context
 }
 
 /** Every option name the base socket takes (socket types add theirs). */
@@ -62,7 +65,7 @@ export const socketOptionNames: ReadonlySet<string> = new Set([
   'immediate', 'maxMessageSize', 'heartbeatInterval', 'heartbeatTimeout', 'heartbeatTimeToLive',
   'reconnectInterval', 'reconnectMaxInterval', 'handshakeTimeout', 'handshakeInterval', 'plainServer',
   'plainUsername', 'plainPassword', 'authenticate', 'curveServer', 'curvePublicKey', 'curveSecretKey',
-  'curveServerKey', 'curveAuthenticate', 'ipv6', 'backlog',
+  'curveServerKey', 'curveAuthenticate', 'ipv6', 'backlog', 'context',
 ] satisfies (keyof SocketOptions)[])
 
 export const defaultOptions = {

@@ -20,6 +20,7 @@ import { FairQueue } from './fair-queue.ts'
 import { toFrames, type MessageLike } from './frames.ts'
 import { Observer, type SocketEvent } from './observer.ts'
 import { defaultOptions, socketOptionNames, type SocketOptions } from './options.ts'
+import { context as globalContext, Context } from './context.ts'
 import { curveChosen, curveSettings } from './curve-options.ts'
 import type { Pipe, PipeOwner } from './pipe.ts'
 import type { PipeEvents } from './connections.ts'
@@ -133,15 +134,35 @@ export abstract class Socket implements PipeOwner {
    */
   constructor() {}
 
-  /** Sets the options given; `own` names the options of the socket type beyond the common ones. */
+  /**
+   * Sets the options given, after the defaults of the socket's context; `own` names the options
+   * of the socket type beyond the common ones. The socket then counts towards the context's
+   * maxSockets (EMFILE when it is reached) until it is closed.
+   */
   protected applyOptions(options: object, own: readonly string[] = []): void {
     const values = options as Record<string, unknown>
-    for (const k of Object.keys(values)) {
-      const v = values[k]
-      if (v === undefined) continue
-      if (!socketOptionNames.has(k) && !own.includes(k)) throw new ZmtpError(ZmtpErrorCode.EINVAL, `Unknown socket option ${k}`)
-      ;(this as Record<string, unknown>)[k] = v
+    const keys = Object.keys(values)
+    for (const k of keys) {
+      if (values[k] !== undefined && !socketOptionNames.has(k) && !own.includes(k)) throw new ZmtpError(ZmtpErrorCode.EINVAL, `Unknown socket option ${k}`)
     }
+    const ctx = values.context ?? globalContext
+    if (!(ctx instanceof Context)) throw new ZmtpError(ZmtpErrorCode.EINVAL, 'The context option takes a Context')
+    if (!ctx.blocky) this.linger = 0
+    if (ctx.ipv6) this.ipv6 = true
+    for (const k of keys) {
+      const v = values[k]
+      if (v !== undefined && k !== 'context') (this as Record<string, unknown>)[k] = v
+    }
+    ctx.socketOpened()
+    this.ctx = ctx
+  }
+
+  /** Set once the socket counts towards its context's sockets. */
+  private ctx: Context | undefined
+
+  /** The context the socket belongs to. */
+  get context(): Context {
+    return this.ctx ?? globalContext
   }
 
   get closed(): boolean {
@@ -362,6 +383,7 @@ export abstract class Socket implements PipeOwner {
   close(): void {
     if (this._closed) return
     this._closed = true
+    this.ctx?.socketClosed()
     // Only a parked send or receive needs the error (and its stack trace, costly at 1000s of sockets).
     if (this.sendWaiter.waiting || this.receiveWaiter.waiting) {
       const err = new ZmtpError(ZmtpErrorCode.ETERM, 'Socket is closed')
