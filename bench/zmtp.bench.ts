@@ -1,5 +1,5 @@
 // ZMTP benchmark: our pure-TypeScript sockets against zeromq.js (libzmq) in the same run, same
-// harness, loopback TCP (and two inproc rows), `await send()` per message, sender and receiver in this process (and the
+// harness, loopback TCP (and two inproc rows, two raw-TCP STREAM rows), `await send()` per message, sender and receiver in this process (and the
 // PUSH/PULL rows again with the receiver in a worker thread, zmtp/cross-thread.ts).
 // Prints msg/s and MB/s for PUSH/PULL and DEALER->ROUTER (the median of three alternating rounds
 // per stack: one 64 KiB round on this 2-core machine varies by up to 2x), REQ/REP round-trip
@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs'
 import * as os from 'node:os'
 import { pushPullAcrossThreads } from './zmtp/cross-thread.ts'
-import { dealerRouter, inprocEndpoint, pushPull, reqRep, type Throughput } from './zmtp/harness.ts'
+import { dealerRouter, inprocEndpoint, pushPull, reqRep, streamBytes, type Throughput } from './zmtp/harness.ts'
 import { rawTcp } from './zmtp/raw-tcp.ts'
 import { loadCurveStack, loadStack, type NamedStack } from './zmtp/stacks.ts'
 
@@ -77,6 +77,10 @@ for (const [label, size, count] of curveSizes) {
   await throughputRow(`PUSH->PULL ${label}, CURVE`, (s) => pushPull(s, size, Math.round(count * scale)), curveStacks)
 }
 await throughputRow('DEALER->ROUTER 16 B', (s) => dealerRouter(s, 16, Math.round(200_000 * scale)))
+// Raw TCP through STREAM sockets at both ends (no ZMTP): what the send and read paths cost alone.
+for (const [label, size, count] of [sizes[0]!, sizes[3]!]) {
+  await throughputRow(`STREAM->STREAM ${label} (raw TCP)`, (s) => streamBytes(s, size, Math.round(count * scale)))
+}
 {
   const n = Math.round(10_000 * scale)
   const a = await reqRep(oursStack, 16, n)
