@@ -11,6 +11,7 @@ import type { SocketOptions } from './options.ts'
 import type { Pipe } from './pipe.ts'
 import { RoutingIds } from './routing-ids.ts'
 import { Socket } from './socket.ts'
+import type { PeerLink } from './wire.ts'
 
 export interface StreamOptions extends SocketOptions {
   /** Deliver [id, empty frame] when a connection is made and when it is lost (ZMQ_STREAM_NOTIFY). Default true. */
@@ -31,6 +32,8 @@ export class Stream extends Socket {
   private readonly byId = new Map<string, Pipe>()
   /** Pipes the application closed with an empty frame: their loss is not announced. */
   private readonly closedByUs = new WeakSet<Pipe>()
+  /** Their connections, until closed: a peer that never reads holds one open past close() otherwise. */
+  private readonly closing = new Set<PeerLink>()
   private readonly ids = new RoutingIds()
 
   constructor(options: StreamOptions = {}) {
@@ -114,10 +117,24 @@ export class Stream extends Socket {
     pipe.routingKey = undefined
     const conn = pipe.connection
     if (conn !== undefined) {
+      this.closing.add(conn)
+      conn.once('close', () => this.closing.delete(conn))
       pipe.flushAll()
       conn.close()
     }
     if (pipe.outgoing) this.releaseEndpoint(pipe.endpoint)
+  }
+
+  /** Also ends the connections the application closed that are still sending, within linger. */
+  override close(): void {
+    if (this.closed) return
+    super.close()
+    if (this.closing.size === 0 || this.linger < 0) return
+    const drop = (): void => {
+      for (const c of this.closing) c.destroy()
+    }
+    if (this.linger === 0) drop()
+    else setTimeout(drop, this.linger).unref()
   }
 }
 

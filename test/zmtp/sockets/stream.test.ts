@@ -238,6 +238,21 @@ t.test('back-pressure: a peer that does not read fills the queue, sends time out
   c.sock.destroy()
 })
 
+t.test('close() ends a connection the application closed that a peer never reads, with linger 0', async (t) => {
+  const s = new Stream({ linger: 0 })
+  await s.bind(ANY)
+  const c = await rawClient(s.lastEndpoint!)
+  c.sock.pause()
+  const [id] = await recv(s)
+  for (let i = 0; i < 64; i++) await s.send([id!, Buffer.alloc(256 * 1024)])
+  await s.send([id!, EMPTY])
+  const gone = once(c.sock, 'close')
+  s.close()
+  c.sock.resume()
+  await gone
+  t.ok(c.received().length < 64 * 256 * 1024, 'cut off: the 16 MiB the peer never read were dropped, as linger 0 says')
+})
+
 t.test('over ipc:// too', async (t) => {
   const path = join(tmpdir(), `zyre-ts-stream-${process.pid}.sock`)
   const s = new Stream({ linger: 0 })
