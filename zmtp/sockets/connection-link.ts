@@ -56,7 +56,6 @@ export class ConnectionLink implements ConnectionHandler {
       return
     }
     const p = out?.pipe ?? new Pipe(host, peer.address, false)
-    p.forcedRoutingId = out?.routingId
     p.attach(conn, peer)
     if (out === undefined) owner.pipes.added(p)
     if (!owner.pipes.ready(p)) {

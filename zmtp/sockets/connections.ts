@@ -50,8 +50,6 @@ export interface PipeEvents {
 export interface Outgoing {
   readonly endpoint: string
   readonly pipe: Pipe
-  /** ROUTER connect(ep, { routingId }): the id we file this peer under. */
-  readonly routingId: Buffer | undefined
   connection: PeerLink | undefined
   /** `conn` closed. */
   lost(conn: PeerLink): void

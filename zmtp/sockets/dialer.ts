@@ -38,8 +38,6 @@ export class Dialer implements Outgoing {
     readonly endpoint: string,
     private readonly ep: Endpoint,
     readonly pipe: Pipe,
-    /** ROUTER connect(ep, { routingId }): the id we file this peer under. */
-    readonly routingId: Buffer | undefined,
   ) {
     this.interval = host.reconnectInterval
   }

@@ -81,9 +81,8 @@ export class Endpoints {
     this.dialers ??= new Map()
     if (this.dialers.has(endpoint)) return
     const pipe = new Pipe(this.host, endpoint, true)
-    const routingId = toRoutingId(options.routingId)
-    pipe.forcedRoutingId = routingId
-    const d = new Dialer(this.host, this.connections, endpoint, ep, pipe, routingId)
+    pipe.forcedRoutingId = toRoutingId(options.routingId)
+    const d = new Dialer(this.host, this.connections, endpoint, ep, pipe)
     this.dialers.set(endpoint, d)
     this.pipes.added(pipe)
     d.dial()

@@ -19,7 +19,7 @@ export class Pipe {
   peer: PeerInfo | undefined
   /** The routing id a ROUTER files this pipe under. */
   routingId: Buffer | undefined
-  /** ROUTER connect(ep, { routingId }): use this id instead of the peer's or a generated one. */
+  /** connect(ep, { routingId }) (ROUTER, STREAM): use this id instead of the peer's or a generated one. Set at connect(). */
   forcedRoutingId: Buffer | undefined
   /** Routing key of `routingId` (latin1 string) for the ROUTER's map. */
   routingKey: string | undefined

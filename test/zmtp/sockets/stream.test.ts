@@ -9,8 +9,8 @@ import { once } from 'node:events'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as zmq from 'zeromq'
-import { Stream, ZmtpErrorCode } from '../../../zmtp/index.ts'
-import { recv, waitFor } from '../../helpers/zmtp.ts'
+import { Stream, ZmtpErrorCode, type StreamOptions } from '../../../zmtp/index.ts'
+import { recv, strs, waitFor } from '../../helpers/zmtp.ts'
 
 const ANY = 'tcp://127.0.0.1:*'
 const EMPTY = Buffer.alloc(0)
@@ -27,6 +27,16 @@ async function rawClient(endpoint: string): Promise<{ sock: net.Socket; received
   sock.on('data', (c: Buffer) => chunks.push(c))
   const ended = once(sock, 'end').then(() => undefined)
   return { sock, received: () => Buffer.concat(chunks), ended }
+}
+
+/** A Stream bound on loopback (closed when `t` ends), a raw client connected to it, and the client's id. */
+async function boundWithClient(t: { teardown(fn: () => void): void }, options: StreamOptions = {}) {
+  const s = new Stream({ linger: 0, ...options })
+  t.teardown(() => s.close())
+  await s.bind(ANY)
+  const c = await rawClient(s.lastEndpoint!)
+  const [id] = await recv(s)
+  return { s, c, id: id! }
 }
 
 /** Receive until `n` bytes of data from `id` have come (chunking is the kernel's business). */
@@ -56,16 +66,16 @@ t.test('server: a raw client connects, talks, and is closed by an empty frame af
   t.equal(id![0], 0, 'starting with a zero byte, as libzmq')
   t.same(hello, EMPTY, 'notify: an empty frame announces the connection')
   c.sock.write('GET / HTTP/1.0\r\n\r\n')
-  const request = await recvBytes(s, id!, 18)
+  const request = await recvBytes(s, id, 18)
   t.equal(request.toString(), 'GET / HTTP/1.0\r\n\r\n', 'raw bytes in, no ZMTP greeting or framing')
   const body = Buffer.alloc(300_000, 0x61)
-  await s.send([id!, 'HTTP/1.0 200 OK\r\n\r\n'])
-  await s.send([id!, body])
-  await s.send([id!, EMPTY])
+  await s.send([id, 'HTTP/1.0 200 OK\r\n\r\n'])
+  await s.send([id, body])
+  await s.send([id, EMPTY])
   await c.ended
   t.equal(c.received().length, 19 + body.length, 'everything sent before the empty frame arrived, then the FIN')
   t.ok(c.received().subarray(19).equals(body), 'byte for byte')
-  await t.rejects(s.send([id!, 'late']), { code: ZmtpErrorCode.EHOSTUNREACH }, 'the closed id is gone at once')
+  await t.rejects(s.send([id, 'late']), { code: ZmtpErrorCode.EHOSTUNREACH }, 'the closed id is gone at once')
   c.sock.end()
   await waitFor(() => events.includes('disconnect'), 5000, 'disconnect event')
   s.receiveTimeout = 100
@@ -129,8 +139,8 @@ t.test("Node's HTTP client against a Stream socket serving HTTP/1.0", async (t) 
       if (!text.includes('\r\n\r\n')) continue
       const path = text.split(' ')[1]
       const body = `you asked for ${path}`
-      await s.send([id!, `HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`])
-      await s.send([id!, EMPTY])
+      await s.send([id, `HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`])
+      await s.send([id, EMPTY])
       return
     }
   })()
@@ -168,10 +178,10 @@ t.test('client: connect with a routing id, send before the connection is up, rec
   await waitFor(() => firstData === 'queued before the connection', 5000, 'queued data')
   t.pass('what was sent while connecting arrives once connected')
   first.write('pong')
-  t.same(strs2(await recv(s)), ['conn-1', 'pong'])
+  t.same(strs(await recv(s)), ['conn-1', 'pong'])
   first.destroy()
-  t.same(strs2(await recv(s)), ['conn-1', ''], 'the loss is announced')
-  t.same(strs2(await recv(s)), ['conn-1', ''], 'and the reconnection, under the same id')
+  t.same(strs(await recv(s)), ['conn-1', ''], 'the loss is announced')
+  t.same(strs(await recv(s)), ['conn-1', ''], 'and the reconnection, under the same id')
   await waitFor(() => accepted.length === 2)
   await s.send(['conn-1', 'again'])
   let secondData = ''
@@ -188,12 +198,8 @@ t.test('client: connect with a routing id, send before the connection is up, rec
 })
 
 t.test('bad sends and bad endpoints fail with typed errors', async (t) => {
-  const s = new Stream({ linger: 0 })
-  t.teardown(() => s.close())
-  await s.bind(ANY)
-  const c = await rawClient(s.lastEndpoint!)
-  const [id] = await recv(s)
-  await t.rejects(s.send([id!, 'a', 'b']), { code: ZmtpErrorCode.EINVAL }, 'three frames')
+  const { s, c, id } = await boundWithClient(t)
+  await t.rejects(s.send([id, 'a', 'b']), { code: ZmtpErrorCode.EINVAL }, 'three frames')
   await t.rejects(s.send([id!]), { code: ZmtpErrorCode.EINVAL }, 'one frame')
   await t.rejects(s.send([Buffer.from([0, 1, 2, 3, 4]), 'x']), { code: ZmtpErrorCode.EHOSTUNREACH }, 'unknown id')
   await t.rejects(s.bind('inproc://raw'), { code: ZmtpErrorCode.ENOCOMPATPROTO })
@@ -203,25 +209,21 @@ t.test('bad sends and bad endpoints fail with typed errors', async (t) => {
   t.throws(() => s.connect('tcp://127.0.0.1:1', { routingId: 'x'.repeat(256) }), { code: ZmtpErrorCode.EINVAL }, 'id over 255 bytes')
   t.throws(() => s.connect('tcp://127.0.0.1:2', { routingId: id! }), { code: ZmtpErrorCode.EINVAL }, 'id in use')
   t.throws(() => new Stream({ mandatory: true } as never), { code: ZmtpErrorCode.EINVAL }, 'ROUTER options are not STREAM options')
-  await s.send([id!, 'fine'])
+  await s.send([id, 'fine'])
   await waitFor(() => c.received().toString() === 'fine')
   t.pass('the socket works after the refusals')
   c.sock.destroy()
 })
 
 t.test('back-pressure: a peer that does not read fills the queue, sends time out, then recover', async (t) => {
-  const s = new Stream({ linger: 0, sendHighWaterMark: 4, sendTimeout: 100 })
-  t.teardown(() => s.close())
-  await s.bind(ANY)
-  const c = await rawClient(s.lastEndpoint!)
+  const { s, c, id } = await boundWithClient(t, { sendHighWaterMark: 4, sendTimeout: 100 })
   c.sock.pause()
-  const [id] = await recv(s)
   const chunk = Buffer.alloc(256 * 1024, 1)
   let sent = 0
   let refused: unknown
   while (sent < 400) {
     try {
-      await s.send([id!, chunk])
+      await s.send([id, chunk])
       sent++
     } catch (err) {
       refused = err
@@ -231,7 +233,7 @@ t.test('back-pressure: a peer that does not read fills the queue, sends time out
   t.match(refused, { code: ZmtpErrorCode.EAGAIN }, `refused after ${sent} chunks of 256 KiB: the kernel, the write mark and the pipe are full`)
   t.ok(sent < 400, 'bounded')
   c.sock.resume()
-  await s.send([id!, chunk])
+  await s.send([id, chunk])
   t.pass('sending resumes once the peer reads')
   await waitFor(() => c.received().length === (sent + 1) * chunk.length, 10_000, 'all bytes')
   t.pass('every accepted chunk arrived')
@@ -239,13 +241,10 @@ t.test('back-pressure: a peer that does not read fills the queue, sends time out
 })
 
 t.test('close() ends a connection the application closed that a peer never reads, with linger 0', async (t) => {
-  const s = new Stream({ linger: 0 })
-  await s.bind(ANY)
-  const c = await rawClient(s.lastEndpoint!)
+  const { s, c, id } = await boundWithClient(t)
   c.sock.pause()
-  const [id] = await recv(s)
-  for (let i = 0; i < 64; i++) await s.send([id!, Buffer.alloc(256 * 1024)])
-  await s.send([id!, EMPTY])
+  for (let i = 0; i < 64; i++) await s.send([id, Buffer.alloc(256 * 1024)])
+  await s.send([id, EMPTY])
   const gone = once(c.sock, 'close')
   s.close()
   c.sock.resume()
@@ -263,22 +262,18 @@ t.test('over ipc:// too', async (t) => {
   const [id] = await recv(s)
   sock.write('over a unix socket')
   t.equal(String((await recv(s))[1]), 'over a unix socket')
-  await s.send([id!, 'and back'])
+  await s.send([id, 'and back'])
   const [answer] = (await once(sock, 'data')) as [Buffer]
   t.equal(String(answer), 'and back')
   sock.destroy()
 })
 
 t.test('a 1 MiB upload arrives whole, in order', async (t) => {
-  const s = new Stream({ linger: 0 })
-  t.teardown(() => s.close())
-  await s.bind(ANY)
-  const c = await rawClient(s.lastEndpoint!)
-  const [id] = await recv(s)
+  const { s, c, id } = await boundWithClient(t)
   const upload = Buffer.alloc(1 << 20)
   for (let i = 0; i < upload.length; i++) upload[i] = (i * 7) & 0xff
   c.sock.write(upload)
-  t.ok((await recvBytes(s, id!, upload.length)).equals(upload))
+  t.ok((await recvBytes(s, id, upload.length)).equals(upload))
   c.sock.destroy()
 })
 
@@ -335,16 +330,16 @@ async function script(make: () => { bind(ep: string): Promise<void>; lastEndpoin
     seen.push(`connected:${first!.length}`)
     c.sock.write('abc')
     seen.push(`data:${String((await s.receive())[1])}`)
-    await s.send([id!, 'reply'])
+    await s.send([id, 'reply'])
     // A receive in progress (its message is the next client's arrival) keeps libzmq's socket
     // handling commands, which its close by empty frame needs.
     const next = s.receive()
-    await s.send([id!, EMPTY])
+    await s.send([id, EMPTY])
     await c.ended
     seen.push(`client got:${c.received().toString()}`)
     const c2 = await rawClient(s.lastEndpoint!)
     const [id2] = await next
-    seen.push(`second id differs:${!id2!.equals(id!)}`)
+    seen.push(`second id differs:${!id2!.equals(id)}`)
     c2.sock.end()
     const [gone, empty] = await s.receive()
     seen.push(`lost:${gone!.equals(id2!)}:${empty!.length}`)
@@ -362,7 +357,3 @@ t.test('one script, ours and zeromq.js: the application sees the same', async (t
   const ours = await script(() => new Stream({ linger: 0 }))
   t.same(ours, theirs, theirs.join(' | '))
 })
-
-function strs2(frames: Buffer[]): string[] {
-  return frames.map(String)
-}
