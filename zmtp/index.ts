@@ -1,28 +1,7 @@
-// Public API of zyre-ts/zmtp: ZeroMQ sockets over ZMTP 3.1 in pure TypeScript, shaped like
-// zeromq.js v6 so that switching is a one-line import change.
-export { ZmtpError, ZmtpErrorCode } from './errors.ts'
-export { capability } from './capability.ts'
-export { curveKeyPair, z85Encode, z85Decode } from './curve/index.ts'
-export { Socket } from './sockets/socket.ts'
-export { Context, context } from './sockets/context.ts'
-export type { ContextOptions } from './sockets/context.ts'
-export type { SocketEvent } from './sockets/socket.ts'
-export { Observer } from './sockets/observer.ts'
-export type { SocketEventType, SocketEventOfType } from './sockets/observer.ts'
-export type { SocketOptions } from './sockets/options.ts'
-export type { MessageLike } from './sockets/frames.ts'
-export { Router } from './sockets/router.ts'
-export type { RouterOptions } from './sockets/router.ts'
-export { Dealer } from './sockets/dealer.ts'
-export { Pair } from './sockets/pair.ts'
-export { Push } from './sockets/push.ts'
-export { Pull } from './sockets/pull.ts'
-export { Publisher, XPublisher } from './sockets/xpub.ts'
-export type { XPublisherOptions } from './sockets/xpub.ts'
-export { Subscriber, XSubscriber } from './sockets/xsub.ts'
-export { Request } from './sockets/req.ts'
-export type { RequestOptions } from './sockets/req.ts'
-export { Reply } from './sockets/rep.ts'
-export { Proxy } from './sockets/proxy.ts'
-export { Stream } from './sockets/stream.ts'
-export type { StreamOptions, StreamConnectOptions } from './sockets/stream.ts'
+// zyre-ts/zmtp: ZeroMQ sockets over ZMTP 3.1 in pure TypeScript, shaped like zeromq.js v6 (api.ts).
+export * from './api.ts'
+
+// `import zmq from 'zeromq'` works because zeromq.js is CommonJS; the same line naming this module
+// gets the same members, so that form of the import switches over too.
+import * as api from './api.ts'
+export default api

@@ -74,7 +74,7 @@ t.test('the tarball holds dist, the models and nothing of the sources or tests',
 
 const SCRIPT = `
 import { Zyre } from 'zyre-ts'
-import { Push, Pull } from 'zyre-ts/zmtp'
+import zmq, { Push, Pull, version } from 'zyre-ts/zmtp'
 import { zreMsg } from 'zyre-ts/codecs'
 import { encodeGreeting, encodeMessage } from 'zyre-ts/zmtp/codec'
 import { Connection, isCompatible } from 'zyre-ts/zmtp/connection'
@@ -92,6 +92,7 @@ await push.send(['hello', Buffer.from([1, 2, 3])])
 out.pushPull = { endpoint: pull.lastEndpoint, frames: (await pull.receive()).map((b) => b.toString('hex')) }
 push.close()
 pull.close()
+out.defaultImport = { version, same: zmq.Push === Push && zmq.version === version }
 
 const hello = { type: 'HELLO', sequence: 7, endpoint: 'tcp://127.0.0.1:5670', groups: ['G1', 'G2'], status: 3, name: 'n1', headers: new Map([['X-A', 'b']]) }
 const frames = zreMsg.encode(hello)
@@ -148,6 +149,7 @@ t.test('plain node imports zyre-ts, zyre-ts/zmtp and zyre-ts/codecs and uses the
   t.equal(out.nodeOptions, null, 'no NODE_OPTIONS')
   t.match(out.pushPull.endpoint, /^tcp:\/\/127\.0\.0\.1:\d+$/)
   t.same(out.pushPull.frames, [Buffer.from('hello').toString('hex'), '010203'], 'Push/Pull round trip')
+  t.same(out.defaultImport, { version: '4.3.5', same: true }, 'the default import has the named exports, as zeromq.js\' has')
   t.match(out.hello.hex[0], /^aaa10102/, 'HELLO frame: signature aaa1, id 1, version 2')
   t.same(out.hello.back, { type: 'HELLO', sequence: 7, endpoint: 'tcp://127.0.0.1:5670', groups: ['G1', 'G2'], status: 3, name: 'n1', headers: [['X-A', 'b']] }, 'HELLO decodes to what was encoded')
   t.same(out.wire, { greeting: 64, message: '000178', connection: 'function', dealerRouter: true, beacon: { port: 4242, own: true } }, 'the wire and beacon entry points')
@@ -172,7 +174,7 @@ t.test('the installed zyre bin runs and generates a codec from a shipped model',
 
 const CONSUMER = `
 import { Zyre, type ZyreEvent, type ZyreOptions } from 'zyre-ts'
-import { Push, Pull, type SocketOptions } from 'zyre-ts/zmtp'
+import zmq, { Push, Pull, type SocketOptions } from 'zyre-ts/zmtp'
 import { zreMsg, CodecError, generate, type Model } from 'zyre-ts/codecs'
 
 const options: ZyreOptions = { name: 'x', interface: 'lo', port: ${PORT} }
@@ -182,7 +184,9 @@ const frames: Buffer[] = zreMsg.encode({ type: 'PING', sequence: 1 })
 const push: Push = new Push({} satisfies SocketOptions)
 // @ts-expect-error a message type the model does not have (proves the types are real, not any)
 zreMsg.encode({ type: 'NOPE', sequence: 1 })
-export { zyre, kind, frames, push, Pull, CodecError, generate, type Model }
+const dealer: InstanceType<typeof zmq.Dealer> = new zmq.Dealer({ linger: 0 })
+const libzmqVersion: string = zmq.version
+export { zyre, kind, frames, push, Pull, CodecError, generate, type Model, dealer, libzmqVersion }
 `
 
 t.test('tsc type-checks a consumer against the installed types', async (t) => {

@@ -6,7 +6,8 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import * as zmq from 'zeromq'
-import { capability, Dealer, Pair, Router } from '../../../zmtp/index.ts'
+import * as ours from '../../../zmtp/index.ts'
+import { capability, Dealer, Pair, Router, version } from '../../../zmtp/index.ts'
 import { parseEndpoint } from '../../../zmtp/transport/endpoint.ts'
 import { nextEvent, recv, strs, waitFor } from '../../helpers/zmtp.ts'
 
@@ -34,6 +35,23 @@ t.test('capability: the keys zeromq.js has, true for what works here', async (t)
   t.same(Object.keys(capability).filter((k) => capability[k as keyof typeof capability]).sort(), ['curve', 'ipc'])
   for (const k of Object.keys(zmq.capability)) t.ok(k in capability, `zeromq.js key ${k} is answered`)
   t.ok(Object.isFrozen(capability))
+})
+
+t.test('version: the libzmq release whose behaviour this stack follows, in zeromq.js\' format', async (t) => {
+  t.match(version, /^\d+\.\d+\.\d+$/)
+  t.equal(version, zmq.version, 'the release zeromq.js 6.8.0 is built with, which the interop tests run against')
+})
+
+t.test('every export of zeromq.js has a counterpart of the same kind', async (t) => {
+  // `__esModule` is CommonJS' marker, not an export.
+  for (const [name, value] of Object.entries(zmq).filter(([name]) => name !== '__esModule')) {
+    t.ok(name in ours, `${name} is exported`)
+    t.equal(typeof (ours as Record<string, unknown>)[name], typeof value, `${name} is a ${typeof value}`)
+  }
+  // `import zmq from` gives zeromq.js' exports; ours gives the same members.
+  for (const name of Object.keys(ours).filter((n) => n !== 'default')) {
+    t.equal((ours.default as Record<string, unknown>)[name], (ours as Record<string, unknown>)[name], `default.${name}`)
+  }
 })
 
 t.test('ephemeral ports: * and 0 both report the real port in lastEndpoint', async (t) => {
