@@ -3,6 +3,7 @@
 // '|' and its Z85 CURVE public key when it has keys. A gossip network may carry other tuples too:
 // anything that is not a Zyre node's is ignored.
 import { z85Decode } from '../../zmtp/curve/z85.ts'
+import { undialable } from './peer-endpoint.ts'
 
 export interface ZyreTuple {
   readonly uuid: Buffer
@@ -30,6 +31,8 @@ export function readZyreTuple(key: string, value: string): ZyreTuple | string {
   const bar = value.indexOf('|')
   const endpoint = bar < 0 ? value : value.slice(0, bar)
   if (!isEndpoint(endpoint)) return `'${endpoint.slice(0, 80)}' is not an endpoint`
+  const unusable = undialable(endpoint)
+  if (unusable !== undefined) return `'${endpoint.slice(0, 80)}' cannot be dialled: ${unusable}`
   let publicKey: Buffer | undefined
   if (bar >= 0) {
     const text = value.slice(bar + 1)

@@ -6,6 +6,7 @@ import { ZyreError, ZyreErrorCode } from './errors.ts'
 import type { ResolvedZyreOptions } from './options.ts'
 import { Peer, type Outgoing } from './peer.ts'
 import { PeerDirectory } from './peer-directory.ts'
+import { undialable } from './peer-endpoint.ts'
 import type { SocketFactory } from './sockets.ts'
 
 /** What the mesh needs from the node that owns it. */
@@ -45,6 +46,11 @@ export class PeerMesh {
     const { opts } = this.owner
     const { curve } = opts
     if (curve && !serverKey) return undefined
+    const unusable = undialable(endpoint)
+    if (unusable !== undefined) {
+      this.owner.warn(new ZyreError(ZyreErrorCode.BAD_MESSAGE, `peer ${id} (${via}) gave the endpoint ${JSON.stringify(endpoint.slice(0, 80))}: ${unusable}; ignored`, { peer: id }))
+      return undefined
+    }
     // An endpoint now owned by a new UUID: whoever had it before is gone (ephemeral port reuse).
     const old = this.directory.atEndpoint(endpoint)
     if (old) {

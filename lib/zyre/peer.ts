@@ -62,7 +62,12 @@ export class Peer {
     this.disconnect()
     const routingId = Buffer.concat([Buffer.from([1]), ourUuid])
     const dealer = factory.dealer(curve ? { routingId, sendHighWaterMark: queueSize, curve, ...(log && { log }) } : { routingId, sendHighWaterMark: queueSize })
-    dealer.connect(endpoint)
+    try {
+      dealer.connect(endpoint)
+    } catch (e) {
+      dealer.close()
+      throw e
+    }
     this.dealer = dealer
     this.endpoint = endpoint
     this.paceMark = Math.max(1, queueSize >> 1)

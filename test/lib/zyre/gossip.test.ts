@@ -105,6 +105,9 @@ t.test('tuples that do not describe a Zyre node are ignored; a node at a new end
   g.publish('service', 'not a node')
   g.publish('0123456789ABCDEF0123456789ABCDEF', 'not an endpoint')
   g.publish('0123456789ABCDEF0123456789ABCDE0', 'tcp://127.0.0.1:1|bad key')
+  // An older C node publishes the endpoint it bound, ephemeral port and all: nothing to dial.
+  g.publish('0123456789ABCDEF0123456789ABCDE1', 'tcp://127.0.0.1:*')
+  g.publish('0123456789ABCDEF0123456789ABCDE2', 'tcp://*:5670')
   const a = await node(t, { name: 'a', gossip: { connect: hub.zyre.gossipEndpoint! } })
   await hub.log.wait('ENTER', (e) => e.name === 'a')
   // a's tuple, rewritten by someone as if a had moved: the hub drops a and dials the new place.

@@ -66,3 +66,19 @@ t.test('a message the codec cannot carry rejects, sends nothing and keeps the se
   t.equal(sent.length, 1)
   t.equal(sent[0]![0]!.readUInt16BE(4), 1, 'the next message still carries sequence 1')
 })
+
+t.test('a DEALER whose connect() throws is closed, and the peer stays unconnected', async (t) => {
+  let closed = 0
+  const dealer: DealerLike = {
+    connect() {
+      throw new Error('refused')
+    },
+    send: async () => undefined,
+    close: () => void closed++,
+  }
+  const factory: SocketFactory = { dealer: () => dealer, router: () => { throw new Error('unused') } }
+  const p = new Peer(randomBytes(16))
+  t.throws(() => p.connect(factory, randomBytes(16), 'tcp://127.0.0.1:1', 10), { message: 'refused' })
+  t.equal(closed, 1, 'closed once')
+  t.notOk(p.connected)
+})

@@ -4,7 +4,9 @@
 import t from 'tap'
 import { Zyre, type ZyreOptions } from '../../../lib/index.ts'
 import { encode } from '../../../codecs/generated/zre-msg.ts'
+import { librarySockets } from '../../../lib/socket-context.ts'
 import { FakeZrePeer } from '../../helpers/fake-zre-peer.ts'
+import { waitFor } from '../../helpers/zmtp.ts'
 import { sleep, startedNode } from '../../helpers/zyre-events.ts'
 
 const PORT = 47221
@@ -158,6 +160,24 @@ t.test('garbage on the ROUTER is dropped and the node keeps working', async (t) 
   await log.wait('ENTER', (e) => e.peer === good.id)
   t.equal(log.of('ENTER').length, 1, 'only the good peer entered')
   t.ok(warnings.filter((w) => w.code === 'ZYRE_BAD_MESSAGE').length >= 5, 'malformed messages reported')
+})
+
+t.test('a HELLO with an endpoint we cannot dial is refused with a warning, and no socket is left open for it', async (t) => {
+  const { log, warnings, zyre, fake } = await setup(t)
+  const openSockets = (): number => (librarySockets as unknown as { open: number }).open
+  const before = openSockets()
+  for (const endpoint of ['tcp://127.0.0.1:*', 'tcp://*:5670', 'inproc://x', 'no endpoint']) {
+    const f = await fake()
+    await f.hello({ name: 'unreachable', endpoint })
+    await waitFor(() => warnings.some((w) => w.peer === f.id), 3000, `a warning about ${endpoint}`)
+    t.match(warnings.find((w) => w.peer === f.id), { code: 'ZYRE_BAD_MESSAGE', message: /endpoint/ }, endpoint)
+  }
+  t.equal(openSockets(), before, 'no DEALER was opened (or left open) for them')
+  t.same(zyre.peers(), [])
+  const good = await fake()
+  await good.hello({ name: 'good' })
+  await log.wait('ENTER', (e) => e.peer === good.id)
+  t.equal(log.of('ENTER').length, 1, 'only the peer with a usable endpoint entered')
 })
 
 t.test('a connection without the ZRE identity is ignored', async (t) => {

@@ -71,6 +71,9 @@ t.test('bad arguments and a node not started', async (t) => {
     ['not-an-id', 'tcp://127.0.0.1:1', undefined, 'an id that is not 32 hex digits'],
     ['0'.repeat(31), 'tcp://127.0.0.1:1', undefined, 'an id one digit short'],
     ['0'.repeat(32), 'nowhere', undefined, 'an endpoint that is not one'],
+    ['0'.repeat(32), 'tcp://127.0.0.1:*', undefined, 'a bind-side endpoint (ephemeral port)'],
+    ['0'.repeat(32), 'tcp://*:5670', undefined, 'a bind-side endpoint (any interface)'],
+    ['0'.repeat(32), 'ipc://*', undefined, 'a bind-side ipc endpoint'],
     [a.zyre.uuid, 'tcp://127.0.0.1:1', undefined, 'our own id'],
     ['0'.repeat(32), 'tcp://127.0.0.1:1', curveKeyPair().publicKey, 'a key when we have none'],
   ]
